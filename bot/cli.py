@@ -1,0 +1,42 @@
+"""The ``bot`` command: operators' and co-production jobs in one place.
+
+Each room adds its own sub-commands through a ``register(subparsers)`` function in its
+``commands`` module; this file only lists the rooms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# One line per room that has commands.
+ROOMS = [
+    "bot.store.commands",
+    "bot.nlu.commands",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot", description="Living Well front door tools.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for room in ROOMS:
+        importlib.import_module(room).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``bot`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Settings read from the environment, with the embedded default spelled out.
+
+Every process (Rasa server, action server, Hub app, CLI) reads its settings here, so one
+variable changes one thing everywhere. The embedded default needs nothing installed beyond
+the virtual environment: SQLite files under ``var/``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _default_sqlite(name: str) -> str:
+    return f"sqlite:///{REPO_ROOT / 'var' / name}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One place for every setting; build with ``Settings.from_env()``."""
+
+    database_url: str = field(default_factory=lambda: _default_sqlite("app.db"))
+    rasa_url: str = "http://localhost:5005"
+    rasa_token: str = "dev-token-change-me"
+    action_server_url: str = "http://localhost:5055/webhook"
+    hub_host: str = "127.0.0.1"
+    hub_port: int = 5002
+    hub_secret: str = "dev-secret-change-me"
+    hub_hours_file: Path = REPO_ROOT / "config" / "hours.yml"
+    events_database_url: str = field(default_factory=lambda: _default_sqlite("events.db"))
+    tracker_database_url: str = field(default_factory=lambda: _default_sqlite("tracker.db"))
+    twilio_account_sid: str = "ACdev00000000000000000000000000000"
+    twilio_auth_token: str = "dev-twilio-auth-token"
+    twilio_number: str = "+447700900000"
+    twilio_api_base: str = ""  # empty: Twilio's real API; tests point it at the fake on loopback
+    public_sms_webhook_url: str = "http://localhost:5005/webhooks/twilio/webhook"
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """Read LWFD_* variables; anything unset keeps the embedded default."""
+        base = cls()
+        return cls(
+            database_url=_env("LWFD_DATABASE_URL", base.database_url),
+            rasa_url=_env("LWFD_RASA_URL", base.rasa_url).rstrip("/"),
+            rasa_token=_env("LWFD_RASA_TOKEN", base.rasa_token),
+            action_server_url=_env("LWFD_ACTION_SERVER_URL", base.action_server_url),
+            hub_host=_env("LWFD_HUB_HOST", base.hub_host),
+            hub_port=int(_env("LWFD_HUB_PORT", str(base.hub_port))),
+            hub_secret=_env("LWFD_HUB_SECRET", base.hub_secret),
+            hub_hours_file=Path(_env("LWFD_HOURS_FILE", str(base.hub_hours_file))),
+            events_database_url=_env("LWFD_EVENTS_DATABASE_URL", base.events_database_url),
+            tracker_database_url=_env("LWFD_TRACKER_DATABASE_URL", base.tracker_database_url),
+            twilio_account_sid=_env("TWILIO_ACCOUNT_SID", base.twilio_account_sid),
+            twilio_auth_token=_env("TWILIO_AUTH_TOKEN", base.twilio_auth_token),
+            twilio_number=_env("TWILIO_NUMBER", base.twilio_number),
+            twilio_api_base=_env("LWFD_TWILIO_API_BASE", base.twilio_api_base),
+            public_sms_webhook_url=_env("LWFD_PUBLIC_SMS_WEBHOOK_URL", base.public_sms_webhook_url),
+        )
+
+
+def settings() -> Settings:
+    """The current settings (re-read each call so tests can change the environment)."""
+    return Settings.from_env()

@@ -1,0 +1,69 @@
+"""Introductions and handoffs: what the service keeps about a person, with their consent."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, Text
+
+from bot.store.db import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Introduction(Base):
+    """One self-introduction (or introduction by someone else), written by the action server.
+
+    ``sender_id`` is the Rasa conversation id; a person who comes back keeps it, so a newer
+    row is written for a new introduction and the latest row is the current one.
+    """
+
+    __tablename__ = "introductions"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(64), nullable=False, default="rest")
+    consent = Column(Boolean, nullable=False, default=False)
+    consent_at = Column(DateTime, nullable=True)
+    introduced_by = Column(String(32), nullable=False, default="self")  # self | someone_else
+    introducer_relationship = Column(Text, nullable=True)
+    person_agrees = Column(Boolean, nullable=True)
+    introducer_contact = Column(Text, nullable=True)
+    person_contact = Column(Text, nullable=True)
+    story = Column(Text, nullable=True)
+    needs = Column(JSON, nullable=False, default=list)
+    what_matters = Column(Text, nullable=True)
+    strengths = Column(JSON, nullable=False, default=list)
+    strengths_text = Column(Text, nullable=True)
+    connections = Column(Text, nullable=True)
+    offers_given = Column(JSON, nullable=False, default=list)
+    offer_chosen = Column(Text, nullable=True)
+    summary_confirmed = Column(Boolean, nullable=False, default=False)
+    status = Column(String(32), nullable=False, default="in_progress")  # in_progress | complete
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Handoff(Base):
+    """A request for a Hub worker: the queue the console shows, urgent first."""
+
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(64), nullable=False, default="rest")
+    reason = Column(String(32), nullable=False)  # asked | risk | introduction
+    urgent = Column(Boolean, nullable=False, default=False)
+    risk_level = Column(String(16), nullable=False, default="none")
+    summary = Column(JSON, nullable=False, default=dict)
+    contact_preference = Column(Text, nullable=True)
+    promise = Column(Text, nullable=True)  # what the person was told about when contact happens
+    status = Column(String(32), nullable=False, default="waiting")  # waiting | claimed | closed | handed_back
+    claimed_by = Column(String(255), nullable=True)
+    outcome = Column(String(64), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    claimed_at = Column(DateTime, nullable=True)
+    closed_at = Column(DateTime, nullable=True)
