@@ -3,4 +3,5 @@
 Each room that declares tables adds one import line here.
 """
 
+from bot.directory import models as directory_models  # noqa: F401  community offers directory
 from bot.store import models  # noqa: F401  introductions, handoffs

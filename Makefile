@@ -1,0 +1,61 @@
+# Living Well front door. The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+# Rasa 3.6 runs on Python 3.8 to 3.10. Find a 3.10: pyenv's first, then any on PATH.
+PYTHON310 := $(shell \
+	if PYENV_VERSION=3.10.13 python3.10 -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then echo "env PYENV_VERSION=3.10.13 python3.10"; \
+	elif [ -x "$$HOME/.pyenv/versions/3.10.13/bin/python3.10" ]; then echo "$$HOME/.pyenv/versions/3.10.13/bin/python3.10"; \
+	elif python3.10 -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then echo python3.10; \
+	fi)
+
+.PHONY: help run test train shell lint eval bench check-python clean
+
+help:
+	@echo "make run    set everything up, train if needed, and start the assistant"
+	@echo "make test   set everything up and run the whole test suite"
+	@echo "make train  train the model if the data changed"
+	@echo "make shell  talk to the assistant in this terminal"
+	@echo "make lint   ruff"
+
+check-python:
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "Python 3.10 is needed (Rasa 3.6 supports 3.8 to 3.10) and none was found."; \
+	  echo "Install it with pyenv: 'pyenv install 3.10.13', then run make again."; \
+	  exit 1; fi
+
+$(STAMP): requirements.lock pyproject.toml | check-python
+	@test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade 'pip<24.1'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+# Rasa compares the data's fingerprint with the newest model and retrains only on change.
+train: $(STAMP)
+	$(BIN)/rasa train --quiet --num-threads 2
+
+run: $(STAMP) train
+	@bash scripts/run.sh
+
+shell: $(STAMP) train
+	@bash scripts/run.sh --shell
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot actions tests bench scripts
+
+test: $(STAMP)
+	$(BIN)/rasa data validate --fail-on-warnings --quiet
+	$(MAKE) --no-print-directory train
+	$(BIN)/ruff check bot actions tests bench scripts
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+clean:
+	rm -rf var .rasa test-artifacts

@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin translations between Rasa and the ``bot`` library."""

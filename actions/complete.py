@@ -1,0 +1,59 @@
+"""The end of the introduction: save it as complete and tell the person what happens next."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.tracker_helpers import channel_of, current_slots
+from bot.conversation.flow import SKIPPED
+from bot.conversation.records import save_introduction
+from bot.handoff import current_promise, request_handoff
+
+logger = logging.getLogger(__name__)
+
+_NO_CONTACT = ("no contact", "don't contact", "dont contact", "no thanks", "no thank you", "none", "no")
+
+
+class ActionIntroductionComplete(Action):
+    """Marks the introduction complete and, if they want contact, queues it for the Hub."""
+
+    def name(self) -> str:
+        return "action_introduction_complete"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        slots = current_slots(tracker)
+        events: list[EventType] = [SlotSet("introduction_done", True)]
+        if slots.get("consent") != "yes":
+            return events
+        channel = channel_of(tracker)
+        try:
+            intro_id = save_introduction(
+                tracker.sender_id, channel, slots, complete=True,
+                introduction_id=int(slots["introduction_id"]) if slots.get("introduction_id") else None,
+            )
+            if intro_id is not None:
+                events.append(SlotSet("introduction_id", float(intro_id)))
+        except Exception:
+            logger.exception("Could not save the finished introduction")
+            dispatcher.utter_message(response="utter_handoff_failed")
+            return events
+        preference = (slots.get("contact_preference") or "").strip().lower()
+        if preference and preference != SKIPPED and preference in _NO_CONTACT:
+            dispatcher.utter_message(
+                text="Thank you. What you told me is kept for the Hub team, and you can come back any time.")
+            return events
+        try:
+            promise = current_promise(channel)
+            request_handoff(tracker.sender_id, channel, "introduction", slots, promise=promise)
+        except Exception:
+            logger.exception("Could not queue the introduction for the Hub")
+            dispatcher.utter_message(response="utter_handoff_failed")
+            return events
+        dispatcher.utter_message(text=f"Thank you. I've passed this to the Hub team. {promise.text}")
+        return events

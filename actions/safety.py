@@ -1,0 +1,51 @@
+"""After the crisis contacts (sent by a rule, from domain.yml): flag it urgent for the Hub.
+
+The person has already had the crisis numbers before this runs, so if this action or the
+database fails, they have still been helped; this adds the Hub's honest next step.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.tracker_helpers import channel_of, current_slots
+from bot.handoff import current_promise, request_handoff
+
+logger = logging.getLogger(__name__)
+
+
+class ActionCrisisFollowup(Action):
+    """Queues an urgent handoff and says when a person from the Hub will be in touch."""
+
+    def name(self) -> str:
+        return "action_crisis_followup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        risk = dict(tracker.latest_message.get("risk") or {})
+        if risk.get("level") != "high":
+            risk = {"level": "high", "categories": risk.get("categories", []),
+                    "reasons": risk.get("reasons", []) or ["said yes to the safety question"]}
+        channel = channel_of(tracker)
+        slots = current_slots(tracker, {"risk_flag": "high"})
+        events: list[EventType] = [SlotSet("risk_flag", "high"), SlotSet("risk_level", "high")]
+        try:
+            promise = current_promise(channel)
+            request_handoff(tracker.sender_id, channel, "risk", slots, promise=promise, risk=risk)
+        except Exception:
+            logger.exception("Could not flag the conversation as urgent for the Hub")
+            dispatcher.utter_message(response="utter_crisis_reminder")
+            return events
+        if promise.live:
+            dispatcher.utter_message(text="I've asked a Hub worker to join this chat as soon as they can.")
+        else:
+            dispatcher.utter_message(
+                text=f"I've marked this as urgent for the Hub team. {promise.text} "
+                     "The numbers above are there any time.")
+        dispatcher.utter_message(response="utter_crisis_reminder")
+        return events

@@ -1,0 +1,1 @@
+"""The self-introduction conversation: which question comes next, reading answers, summaries."""

@@ -1,0 +1,79 @@
+"""Which question to ask next in the introduction, given what the person has said so far.
+
+Kept apart from Rasa so the order of questions can be read and tested in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+SKIPPED = "skipped"
+
+# The slots that hold the introduction itself (cleared when a person starts fresh).
+INTRODUCTION_SLOTS = (
+    "consent",
+    "resume_choice",
+    "introducer",
+    "relationship",
+    "person_agrees",
+    "introducer_contact",
+    "person_contact",
+    "story",
+    "what_matters",
+    "strengths_text",
+    "connections",
+    "offer_choice",
+    "contact_preference",
+    "summary_confirmed",
+    "summary_part",
+    "needs",
+    "strengths",
+    "offers_given",
+    "introduction_id",
+    "introduction_done",
+    "returning",
+)
+
+# Parts of the summary a person can ask to change, with the slot that holds each.
+CORRECTABLE_PARTS = {
+    "story": "story",
+    "what_matters": "what_matters",
+    "strengths_text": "strengths_text",
+    "connections": "connections",
+    "contact_preference": "contact_preference",
+    "introducer_contact": "introducer_contact",
+    "person_contact": "person_contact",
+}
+
+
+def required_slots(slots: Mapping[str, Any], *, returning: bool = False,
+                   offers_enabled: bool = False) -> list[str]:
+    """The questions of the introduction, in order, for this person.
+
+    Stops after consent when the person says no: nothing more is asked or kept.
+    """
+    order: list[str] = []
+    if returning:
+        order.append("resume_choice")
+    order.append("consent")
+    if slots.get("consent") == "no":
+        return order
+    order.append("introducer")
+    if slots.get("introducer") == "someone_else":
+        order += ["relationship", "person_agrees", "introducer_contact", "person_contact"]
+    order += ["story", "what_matters", "strengths_text", "connections"]
+    if offers_enabled:
+        order.append("offer_choice")
+    order.append("contact_preference")
+    order.append("summary_confirmed")
+    if slots.get("summary_confirmed") == "change":
+        order.append("summary_part")
+    return order
+
+
+def next_question(slots: Mapping[str, Any], **kwargs: Any) -> str | None:
+    """The first question not yet answered (or skipped), or None when the form is done."""
+    for name in required_slots(slots, **kwargs):
+        if slots.get(name) is None:
+            return name
+    return None

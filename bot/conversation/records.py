@@ -1,0 +1,67 @@
+"""Keeping the introduction record in the app database, only with the person's consent.
+
+Written after every answer, so nothing is lost if the person stops half way or a process
+restarts; the latest row for a sender is their current introduction.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from sqlalchemy import select
+
+from bot.conversation.summary import summary_facts
+from bot.store.db import session_scope
+from bot.store.models import Introduction
+
+logger = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def save_introduction(sender_id: str, channel: str, slots: Mapping[str, Any], *,
+                      introduction_id: int | None = None, complete: bool = False,
+                      url: str | None = None) -> int | None:
+    """Create or update the person's introduction; returns its id, or None without consent."""
+    if slots.get("consent") != "yes":
+        return None
+    facts = summary_facts(slots)
+    with session_scope(url) as session:
+        row = session.get(Introduction, int(introduction_id)) if introduction_id else None
+        if row is None or row.sender_id != sender_id:
+            row = Introduction(sender_id=sender_id, channel=channel or "rest", consent=True, consent_at=_now())
+            session.add(row)
+        row.channel = channel or row.channel
+        row.introduced_by = facts["introduced_by"]
+        row.introducer_relationship = facts["relationship"]
+        agrees = facts["person_agrees"]
+        row.person_agrees = True if agrees == "yes" else False if agrees == "no" else None
+        row.introducer_contact = facts["introducer_contact"]
+        row.person_contact = facts["person_contact"]
+        row.story = facts["story"]
+        row.needs = facts["needs"]
+        row.what_matters = facts["what_matters"]
+        row.strengths = facts["strengths"]
+        row.strengths_text = facts["strengths_text"]
+        row.connections = facts["connections"]
+        row.offers_given = facts["offers_given"]
+        row.offer_chosen = facts["offer_chosen"]
+        row.summary_confirmed = slots.get("summary_confirmed") == "yes"
+        if complete:
+            row.status = "complete"
+        row.updated_at = _now()
+        session.flush()
+        logger.info("Introduction %s saved (complete=%s)", row.id, complete)
+        return int(row.id)
+
+
+def latest_introduction(sender_id: str, url: str | None = None) -> Introduction | None:
+    """The person's most recent introduction, if any (to recognise someone coming back)."""
+    with session_scope(url) as session:
+        return session.execute(
+            select(Introduction).where(Introduction.sender_id == sender_id).order_by(Introduction.id.desc())
+        ).scalars().first()

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Starts everything on the embedded default (SQLite under var/, in-memory lock store):
+# the action server, the Rasa server and the Hub console. Ctrl-C stops all of them.
+# Called by `make run` (and `make shell` with --shell) after install and training.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=.venv/bin
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+HUB_PORT=${LWFD_HUB_PORT:-5002}
+export LWFD_RASA_TOKEN=${LWFD_RASA_TOKEN:-dev-token-change-me}
+export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+mkdir -p var/log
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "Stopped."
+}
+trap stop_all INT TERM EXIT
+
+wait_for() {  # wait_for NAME URL LOGFILE
+  for _ in $(seq 1 180); do
+    if curl -fsS -o /dev/null "$2" 2>/dev/null; then return 0; fi
+    sleep 1
+  done
+  echo "$1 did not start; see $3" >&2
+  tail -n 20 "$3" >&2 || true
+  exit 1
+}
+
+$BIN/bot db upgrade >/dev/null
+if $BIN/python -c "import bot.directory.offers" 2>/dev/null; then
+  $BIN/bot directory ensure-loaded || echo "Could not load the shipped directory; offers will be empty." >&2
+fi
+
+echo "Starting the action server on port $ACTIONS_PORT..."
+$BIN/rasa run actions --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &
+pids+=($!)
+wait_for "The action server" "http://127.0.0.1:$ACTIONS_PORT/health" var/log/actions.log
+
+if [ "${1:-}" = "--shell" ]; then
+  $BIN/rasa shell --endpoints endpoints.yml -m models
+  exit 0
+fi
+
+echo "Starting the Rasa server on port $RASA_PORT (loading the model takes a little while)..."
+$BIN/rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml -m models >var/log/rasa.log 2>&1 &
+pids+=($!)
+wait_for "The Rasa server" "http://127.0.0.1:$RASA_PORT/" var/log/rasa.log
+
+hub_line="(the Hub console is not installed yet)"
+if $BIN/python -c "import bot.hub.app" 2>/dev/null; then
+  $BIN/python -m bot.hub >var/log/hub.log 2>&1 &
+  pids+=($!)
+  wait_for "The Hub console" "http://127.0.0.1:$HUB_PORT/login" var/log/hub.log
+  hub_line="http://localhost:$HUB_PORT/   (create a login: .venv/bin/bot hub add-user NAME --role worker)"
+fi
+
+cat <<TXT
+
+Living Well front door is running.
+  Talk to it (REST):  curl -s -XPOST http://localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"hi"}'
+  Web chat:           http://localhost:$RASA_PORT/webhooks/webchat/
+  SMS webhook:        http://localhost:$RASA_PORT/webhooks/twilio/webhook
+  Hub console:        $hub_line
+  Logs:               var/log/
+Press Ctrl-C to stop everything.
+TXT
+wait -n "${pids[@]}"
+echo "A process stopped unexpectedly; see var/log/." >&2

@@ -1,0 +1,1 @@
+"""Helpers the tests share: a real Rasa stack on loopback ports."""
