@@ -11,13 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.tracker_helpers import (
-    asked_since_latest_session,
-    channel_of,
-    current_slots,
-    latest_entity_values,
-    slot_set_before_latest_session,
-)
+from actions.tracker_helpers import channel_of, current_slots, latest_entity_values
 from bot.conversation import answers
 from bot.conversation.flow import CORRECTABLE_PARTS, INTRODUCTION_SLOTS, SKIPPED
 from bot.conversation.flow import required_slots as flow_required_slots
@@ -44,14 +38,14 @@ def _merge(existing: list[str] | None, new: list[str]) -> list[str]:
 
 
 def _is_returning(tracker: Tracker) -> bool:
-    """A person coming back with an unfinished introduction from an earlier session."""
-    if tracker.get_slot("resume_choice") is not None:
-        return asked_since_latest_session(tracker, "resume_choice")
-    return (
-        tracker.get_slot("consent") == "yes"
-        and not tracker.get_slot("introduction_done")
-        and slot_set_before_latest_session(tracker, "consent")
-    )
+    """A person who came back with an unfinished introduction and has not yet chosen."""
+    return bool(tracker.get_slot("returning"))
+
+
+def _just_asked(tracker: Tracker, slot: str) -> bool:
+    """True when this answer replies to the question just asked (not a re-check of old answers
+    when the form starts again), so thanks and explanations are said once."""
+    return tracker.get_slot("requested_slot") == slot
 
 
 class ValidateIntroductionForm(FormValidationAction):
@@ -98,21 +92,26 @@ class ValidateIntroductionForm(FormValidationAction):
         if choice == "fresh":
             cleared = {name: None for name in INTRODUCTION_SLOTS}
             cleared.update({"resume_choice": "fresh", "consent": "yes", "introduction_done": False,
+                            "returning": False,
                             "needs": [], "strengths": [], "offers_given": []})
             dispatcher.utter_message(response="utter_start_again")
             return cleared
         if choice == "continue":
             dispatcher.utter_message(response="utter_carry_on")
-        return {"resume_choice": choice}
+            return {"resume_choice": choice, "returning": False}
+        return {"resume_choice": None}
 
     def validate_consent(self, value: Any, dispatcher: CollectingDispatcher,
                          tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         said = value if value in ("yes", "no") else answers.yes_or_no(str(value))
+        asked = _just_asked(tracker, "consent")
         if said == "yes":
-            dispatcher.utter_message(response="utter_consent_given")
+            if asked:
+                dispatcher.utter_message(response="utter_consent_given")
             return {"consent": "yes"}
         if said == "no":
-            dispatcher.utter_message(response="utter_consent_declined")
+            if asked:
+                dispatcher.utter_message(response="utter_consent_declined")
             return {"consent": "no"}
         dispatcher.utter_message(response="utter_consent_explain")
         return {"consent": None}
@@ -134,7 +133,7 @@ class ValidateIntroductionForm(FormValidationAction):
 
     def validate_relationship(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return {"relationship": self._free_text(value, dispatcher)}
+        return {"relationship": self._free_text(value, dispatcher, _just_asked(tracker, "relationship"))}
 
     def validate_person_agrees(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -145,30 +144,31 @@ class ValidateIntroductionForm(FormValidationAction):
 
     def validate_introducer_contact(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return {"introducer_contact": self._free_text(value, dispatcher)}
+        return {"introducer_contact": self._free_text(value, dispatcher, _just_asked(tracker, "introducer_contact"))}
 
     def validate_person_contact(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return {"person_contact": self._free_text(value, dispatcher)}
+        return {"person_contact": self._free_text(value, dispatcher, _just_asked(tracker, "person_contact"))}
 
     def validate_story(self, value: Any, dispatcher: CollectingDispatcher,
                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value == SKIPPED:
-            dispatcher.utter_message(response="utter_skipped")
+            if _just_asked(tracker, "story"):
+                dispatcher.utter_message(response="utter_skipped")
             return {"story": SKIPPED}
         text = str(value)
         if not answers.has_words(text):
             dispatcher.utter_message(response="utter_story_too_short")
             return {"story": None}
-        if len(text) > LONG_MESSAGE:
+        if _just_asked(tracker, "story") and len(text) > LONG_MESSAGE:
             dispatcher.utter_message(response="utter_long_message")
-        else:
+        elif _just_asked(tracker, "story"):
             dispatcher.utter_message(response="utter_thanks_for_sharing")
         return self._story_updates(text, tracker)
 
     def validate_what_matters(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        text = self._free_text(value, dispatcher)
+        text = self._free_text(value, dispatcher, _just_asked(tracker, "what_matters"))
         result: dict[str, Any] = {"what_matters": text}
         if text not in (None, SKIPPED):
             result["needs"] = _merge(tracker.get_slot("needs"), latest_entity_values(tracker, "need"))
@@ -176,7 +176,7 @@ class ValidateIntroductionForm(FormValidationAction):
 
     def validate_strengths_text(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        text = self._free_text(value, dispatcher)
+        text = self._free_text(value, dispatcher, _just_asked(tracker, "strengths_text"))
         result: dict[str, Any] = {"strengths_text": text}
         if text not in (None, SKIPPED):
             result["strengths"] = _merge(tracker.get_slot("strengths"),
@@ -185,7 +185,7 @@ class ValidateIntroductionForm(FormValidationAction):
 
     def validate_connections(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        text = self._free_text(value, dispatcher)
+        text = self._free_text(value, dispatcher, _just_asked(tracker, "connections"))
         result: dict[str, Any] = {"connections": text}
         if text not in (None, SKIPPED):
             needs = latest_entity_values(tracker, "need")
@@ -196,7 +196,7 @@ class ValidateIntroductionForm(FormValidationAction):
 
     def validate_contact_preference(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return {"contact_preference": self._free_text(value, dispatcher)}
+        return {"contact_preference": self._free_text(value, dispatcher, _just_asked(tracker, "contact_preference"))}
 
     def validate_summary_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -220,9 +220,10 @@ class ValidateIntroductionForm(FormValidationAction):
     # --- helpers --------------------------------------------------------------------
 
     @staticmethod
-    def _free_text(value: Any, dispatcher: CollectingDispatcher) -> str | None:
+    def _free_text(value: Any, dispatcher: CollectingDispatcher, asked: bool = True) -> str | None:
         if value == SKIPPED or answers.is_skip(str(value)):
-            dispatcher.utter_message(response="utter_skipped")
+            if asked:
+                dispatcher.utter_message(response="utter_skipped")
             return SKIPPED
         text = str(value).strip()
         return text if answers.has_words(text) else None

@@ -31,28 +31,3 @@ def current_slots(tracker: Tracker, updates: dict[str, Any] | None = None) -> di
     if updates:
         slots.update(updates)
     return slots
-
-
-def session_count(tracker: Tracker) -> int:
-    """How many sessions this conversation has had (a person coming back has more than one)."""
-    return sum(1 for event in tracker.events if event.get("event") == "session_started")
-
-
-def slot_set_before_latest_session(tracker: Tracker, name: str) -> bool:
-    """True when the slot was given a value in an earlier session (carried over since)."""
-    last_start = max((i for i, e in enumerate(tracker.events) if e.get("event") == "session_started"),
-                     default=-1)
-    return any(
-        e.get("event") == "slot" and e.get("name") == name and e.get("value") is not None
-        for e in tracker.events[:max(last_start, 0)]
-    )
-
-
-def asked_since_latest_session(tracker: Tracker, slot: str) -> bool:
-    """True when the slot has been requested in the current session."""
-    last_start = max((i for i, e in enumerate(tracker.events) if e.get("event") == "session_started"),
-                     default=-1)
-    return any(
-        e.get("event") == "slot" and e.get("name") == "requested_slot" and e.get("value") == slot
-        for e in tracker.events[last_start + 1:]
-    )

@@ -7,9 +7,10 @@ the assistant never says "a worker will join" at 2 a.m. or "within the hour" on 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 

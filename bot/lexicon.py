@@ -8,9 +8,9 @@ The word lists are Rasa lookup tables in ``data/nlu/lookups/`` named ``need_<cod
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -81,7 +81,7 @@ class Lexicon:
                 self._matcher.add(f"{kind}:{code}", patterns)
 
     @classmethod
-    def from_files(cls, paths: Iterable[Path] | None = None) -> "Lexicon":
+    def from_files(cls, paths: Iterable[Path] | None = None) -> Lexicon:
         """Build from lookup files (default: every YAML file in data/nlu/lookups)."""
         if paths is None:
             paths = sorted(LOOKUP_DIR.glob("*.yml"))

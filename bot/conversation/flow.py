@@ -5,7 +5,8 @@ Kept apart from Rasa so the order of questions can be read and tested in one pla
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 SKIPPED = "skipped"
 

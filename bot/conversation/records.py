@@ -7,8 +7,9 @@ restarts; the latest row for a sender is their current introduction.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select
 

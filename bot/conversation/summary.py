@@ -6,7 +6,8 @@ and what the Hub sees cannot drift apart.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from bot.conversation.flow import SKIPPED
 from bot.taxonomy import need_label, strength_label

@@ -6,8 +6,9 @@ The held-back set lives in ``tests/data/nlu_heldout.yml`` and is never used for 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 

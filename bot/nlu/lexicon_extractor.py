@@ -57,12 +57,12 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LexiconEntityExtractor":
+               execution_context: ExecutionContext) -> LexiconEntityExtractor:
         return cls(model_storage, resource)
 
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LexiconEntityExtractor":
+             execution_context: ExecutionContext, **kwargs: Any) -> LexiconEntityExtractor:
         try:
             with model_storage.read_from(resource) as path:
                 tables = json.loads((path / _FILE).read_text(encoding="utf-8"))

@@ -124,7 +124,7 @@ class RasaStack:
         credentials_file.write_text(yaml.safe_dump(self.credentials))
         return endpoints_file, credentials_file
 
-    def start(self) -> "RasaStack":
+    def start(self) -> RasaStack:
         self.workdir.mkdir(parents=True, exist_ok=True)
         env = self.env()
         if env["LWFD_DATABASE_URL"].startswith("sqlite"):
