@@ -12,8 +12,11 @@ import sys
 
 # One line per room that has commands.
 ROOMS = [
+    "bot.safety.commands",
+    "bot.directory.commands",
     "bot.store.commands",
     "bot.nlu.commands",
+    "bot.hub.commands",
 ]
 
 

@@ -21,6 +21,7 @@ import yaml
 LONDON = ZoneInfo("Europe/London")
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NOW_ENV = "LWFD_NOW"
+NOW_FILE_ENV = "LWFD_NOW_FILE"  # a file holding the frozen time, re-read on every call
 _SEARCH_DAYS = 60  # no real closure is longer; stops a misconfigured file looping forever
 
 
@@ -32,8 +33,14 @@ def now() -> datetime:
     """The current time in London, or the frozen time in ``LWFD_NOW`` (tests and demos).
 
     ``LWFD_NOW`` is ISO 8601; a naive value is read as London wall-clock time.
+    ``LWFD_NOW_FILE`` names a file holding such a value, read on every call, so end-to-end
+    tests can move the clock of a running action server (an empty or missing file: real time).
     """
     frozen = os.environ.get(NOW_ENV, "").strip()
+    now_file = os.environ.get(NOW_FILE_ENV, "").strip()
+    if not frozen and now_file and os.path.exists(now_file):
+        with open(now_file, encoding="utf-8") as handle:
+            frozen = handle.read().strip()
     if not frozen:
         return datetime.now(LONDON)
     try:

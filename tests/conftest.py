@@ -44,3 +44,11 @@ def app_db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     migrate(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def model_parser(trained_model: Path):
+    """The trained model loaded in this process, as `bot analyse` uses it."""
+    from bot.nlu.analyse import ModelParser
+
+    return ModelParser(trained_model)

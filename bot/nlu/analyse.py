@@ -7,6 +7,7 @@ a message: intent, confidence, need and strength codes, and the risk level.
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,20 @@ def latest_model(models_dir: Path | None = None) -> Path:
     return candidates[-1]
 
 
+def quiet_rasa_logs(level: int = logging.WARNING) -> None:
+    """Keep Rasa's library logging (which includes message text at debug) off stdout."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(level)
+    configure_structlog(level)
+
+
 class ModelParser:
     """Parses text with a trained model through Rasa's own Agent (NLU only, no actions)."""
 
     def __init__(self, model_path: Path | str | None = None):
+        quiet_rasa_logs()
         from rasa.core.agent import Agent
 
         self.model_path = Path(model_path) if model_path else latest_model()

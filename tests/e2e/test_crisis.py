@@ -1,0 +1,143 @@
+"""The crisis path end to end: risk seen in any turn, with the real model and servers.
+
+These tests also stop the action server and point the app database at an address where
+nothing listens, because the crisis response must reach the person anyway.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from bot.store.db import session_scope
+from bot.store.models import Handoff
+from tests.support.stack import RasaStack
+
+pytestmark = pytest.mark.model
+
+CRISIS_NUMBERS = ("999", "116 123", "85258", "111")
+
+
+def _sender(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+def _has_crisis_contacts(reply: str) -> bool:
+    return all(number in reply for number in CRISIS_NUMBERS)
+
+
+def _handoffs(stack, sender):
+    with session_scope(stack.app_db_url) as session:
+        return session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars().all()
+
+
+def test_crisis_in_the_first_message(rasa_stack):
+    sender = _sender("first")
+    reply = rasa_stack.say(sender, "i want to kill myself tonight")
+    assert _has_crisis_contacts(reply)
+    assert "say \"help\"" in reply
+    [handoff] = _handoffs(rasa_stack, sender)
+    assert handoff.urgent and handoff.reason == "risk" and handoff.risk_level == "high"
+    assert "suicide" in handoff.summary["risk"]["categories"]
+    assert rasa_stack.slots(sender)["risk_flag"] == "high"
+
+
+def test_crisis_mid_introduction_then_the_person_carries_on(rasa_stack):
+    sender = _sender("mid")
+    rasa_stack.say(sender, "hi")
+    rasa_stack.say(sender, "yes")
+    assert "what's been going on for you" in rasa_stack.say(sender, "me")
+    reply = rasa_stack.say(sender, "honestly i dont want to be alive anymore")
+    assert _has_crisis_contacts(reply)
+    assert "what's been going on for you" in reply  # the question comes back
+    assert "What matters most" in rasa_stack.say(sender, "my flat is damp and i'm behind on rent")
+    assert rasa_stack.slots(sender)["risk_flag"] == "high"
+
+
+def test_text_speak_by_sms_wording_is_caught(rasa_stack):
+    sender = _sender("sms")
+    assert _has_crisis_contacts(rasa_stack.say(sender, "cant do this no more gonna kms"))
+
+
+def test_im_fine_never_clears_the_flag_and_help_stays_one_word_away(rasa_stack):
+    sender = _sender("fine")
+    rasa_stack.say(sender, "i took a load of pills an hour ago")
+    rasa_stack.say(sender, "no im fine you misunderstood")
+    assert rasa_stack.slots(sender)["risk_flag"] == "high"
+    assert _has_crisis_contacts(rasa_stack.say(sender, "help"))
+    assert any(h.urgent for h in _handoffs(rasa_stack, sender))
+
+
+def test_idioms_do_not_raise_the_alarm(rasa_stack):
+    sender = _sender("idiom")
+    rasa_stack.say(sender, "hi")
+    rasa_stack.say(sender, "yes")
+    rasa_stack.say(sender, "me")
+    reply = rasa_stack.say(sender, "this debt is killing me, i could murder a takeaway")
+    assert "116 123" not in reply and "What matters most" in reply
+    assert rasa_stack.slots(sender)["risk_flag"] is None
+
+
+def test_a_possible_sign_gets_one_caring_question(rasa_stack):
+    sender = _sender("possible")
+    rasa_stack.say(sender, "hi")
+    rasa_stack.say(sender, "yes")
+    rasa_stack.say(sender, "me")
+    reply = rasa_stack.say(sender, "i just can't cope anymore, what's the point")
+    assert "are you thinking about ending your life" in reply
+    reply = rasa_stack.say(sender, "no")
+    assert "Thank you for answering" in reply and "going on for you" in reply
+
+
+def test_yes_to_the_safety_question_gets_crisis_contacts(rasa_stack):
+    sender = _sender("possible-yes")
+    rasa_stack.say(sender, "i can't cope anymore")
+    assert _has_crisis_contacts(rasa_stack.say(sender, "yes"))
+    assert any(h.urgent for h in _handoffs(rasa_stack, sender))
+
+
+def test_a_young_person_is_also_given_childline(rasa_stack):
+    sender = _sender("young")
+    reply = rasa_stack.say(sender, "im 15 and i want to die")
+    assert "0800 1111" in reply and _has_crisis_contacts(reply)
+
+
+@pytest.fixture(scope="module")
+def stack_without_actions(trained_model, tmp_path_factory):
+    stack = RasaStack(workdir=tmp_path_factory.mktemp("noactions"), model=trained_model).start()
+    yield stack
+    stack.stop()
+
+
+def test_crisis_reaches_the_person_when_the_action_server_is_down(stack_without_actions):
+    stack = stack_without_actions
+    sender = _sender("down")
+    stack.say(sender, "hi")
+    stack.say(sender, "yes")
+    stack.say(sender, "me")
+    stack.stop_actions()
+    try:
+        assert _has_crisis_contacts(stack.say(sender, "i want to end my life"))
+        assert _has_crisis_contacts(stack.say(_sender("down-first"), "i'm going to hurt myself"))
+        assert _has_crisis_contacts(stack.say(sender, "help"))
+    finally:
+        stack.start_actions()
+
+
+@pytest.fixture(scope="module")
+def stack_without_database(trained_model, tmp_path_factory):
+    stack = RasaStack(
+        workdir=tmp_path_factory.mktemp("nodb"), model=trained_model,
+        extra_env={"LWFD_DATABASE_URL": "postgresql://lwfd@127.0.0.1:9/unreachable?connect_timeout=2"},
+    ).start()
+    yield stack
+    stack.stop()
+
+
+def test_crisis_reaches_the_person_when_the_app_database_is_unreachable(stack_without_database):
+    sender = _sender("nodb")
+    reply = stack_without_database.say(sender, "i want to kill myself")
+    assert _has_crisis_contacts(reply)
+    assert "say \"help\"" in reply

@@ -1,0 +1,158 @@
+"""RiskDetector as Rasa runs it, with Message objects shaped like DIET + FallbackClassifier output."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.safety.component import RiskDetector
+from bot.safety.lexicon import FILES, LEXICON_DIR
+
+
+@pytest.fixture(scope="module")
+def detector(tmp_path_factory: pytest.TempPathFactory) -> RiskDetector:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    return RiskDetector.create(RiskDetector.get_default_config(), storage, Resource("risk_detector"),
+                               ExecutionContext(GraphSchema({}), "test"))
+
+
+def message(text: str, ranking: list[tuple[str, float]], fallback: bool = False) -> Message:
+    """A message as DIETClassifier (and optionally FallbackClassifier) leave it."""
+    ranked = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    intent = dict(ranked[0]) if ranked else {"name": None, "confidence": 0.0}
+    if fallback:
+        intent = {"name": "nlu_fallback", "confidence": 0.35}
+        ranked = [dict(intent), *ranked]
+    return Message(data={TEXT: text, INTENT: intent, INTENT_RANKING_KEY: ranked,
+                         ENTITIES: [{"entity": "need", "value": "housing", "start": 0, "end": 3}]})
+
+
+def run(detector: RiskDetector, msg: Message) -> Message:
+    return detector.process([msg])[0]
+
+
+def entity_values(msg: Message) -> dict[str, Any]:
+    return {e["entity"]: e["value"] for e in msg.get(ENTITIES) if e.get("extractor") == "RiskDetector"}
+
+
+def test_rule_high_overrides_intent_keeps_ranking(detector: RiskDetector) -> None:
+    msg = message("can't do rent and honestly i want to kill myself", [("share_story", 0.8), ("risk_high", 0.1)])
+    ranking_before = [dict(r) for r in msg.get(INTENT_RANKING_KEY)]
+    run(detector, msg)
+    assert msg.get(INTENT) == {"name": "risk_high", "confidence": 1.0}
+    assert msg.get(INTENT_RANKING_KEY) == ranking_before
+    risk = msg.get("risk")
+    assert risk["level"] == "high" and risk["categories"] == ["suicide"]
+    assert risk["classifier_intent"] == "share_story"
+    assert any("kill myself" in r for r in risk["reasons"])
+    assert entity_values(msg) == {"risk_level": "high", "risk_flag": "high"}
+    assert msg.get(ENTITIES)[0]["entity"] == "need"  # other components' entities kept
+    spans = [(e["start"], e["end"]) for e in msg.get(ENTITIES) if e.get("extractor") == "RiskDetector"]
+    assert set(spans) == {(0, len(msg.get(TEXT)))}
+
+
+def test_risk_is_in_the_parse_output(detector: RiskDetector) -> None:
+    msg = run(detector, message("kms", [("greet", 0.9)]))
+    output = msg.as_dict_nlu() if hasattr(msg, "as_dict_nlu") else msg.as_dict(only_output_properties=True)
+    assert output["risk"]["level"] == "high"
+
+
+def test_possible_sets_risk_possible(detector: RiskDetector) -> None:
+    msg = run(detector, message("i can't cope anymore", [("share_story", 0.7), ("risk_high", 0.2)]))
+    assert msg.get(INTENT) == {"name": "risk_possible", "confidence": 1.0}
+    assert msg.get("risk")["level"] == "possible"
+    assert entity_values(msg) == {"risk_level": "possible"}
+
+
+def test_classifier_risk_over_an_idiom_is_cleared_to_next_intent(detector: RiskDetector) -> None:
+    msg = run(detector, message("this debt is killing me", [("risk_high", 0.9), ("share_story", 0.08)]))
+    assert msg.get("risk")["level"] == "none"
+    assert msg.get("risk")["classifier_intent"] == "risk_high"
+    assert msg.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.35}  # next best too unsure
+    assert entity_values(msg) == {}
+    msg = run(detector, message("I'm not suicidal, just need housing help",
+                                [("risk_high", 0.55), ("share_story", 0.4)]))
+    assert msg.get(INTENT) == {"name": "share_story", "confidence": 0.4}
+
+
+def test_sure_classifier_without_rule_match_is_at_least_possible(detector: RiskDetector) -> None:
+    msg = run(detector, message("standing on the bridge now", [("risk_high", 0.93), ("share_story", 0.05)]))
+    assert msg.get("risk")["level"] == "possible"
+    assert msg.get(INTENT)["name"] == "risk_possible"
+    assert any("classifier" in r for r in msg.get("risk")["reasons"])
+
+
+def test_unsure_classifier_without_rule_match_is_none(detector: RiskDetector) -> None:
+    msg = run(detector, message("standing on the bridge now", [("risk_high", 0.5), ("share_story", 0.45)]))
+    assert msg.get("risk")["level"] == "none"
+    assert msg.get(INTENT) == {"name": "share_story", "confidence": 0.45}
+
+
+def test_rule_possible_and_sure_classifier_escalate_to_high(detector: RiskDetector) -> None:
+    msg = run(detector, message("i feel like giving up", [("risk_high", 0.95), ("share_story", 0.03)]))
+    assert msg.get("risk")["level"] == "high"
+    assert msg.get(INTENT)["name"] == "risk_high"
+
+
+def test_risk_seen_after_fallback_classifier(detector: RiskDetector) -> None:
+    msg = run(detector, message("wanna die", [("greet", 0.3), ("risk_high", 0.28)], fallback=True))
+    assert msg.get(INTENT)["name"] == "risk_high"
+    assert msg.get("risk")["classifier_intent"] == "nlu_fallback"
+    assert msg.get("risk")["classifier_top"]["name"] == "greet"
+
+
+def test_ordinary_message_left_alone(detector: RiskDetector) -> None:
+    msg = run(detector, message("I'm so stressed about rent", [("share_story", 0.9), ("risk_high", 0.05)]))
+    assert msg.get(INTENT) == {"name": "share_story", "confidence": 0.9}
+    assert msg.get("risk")["level"] == "none"
+    assert entity_values(msg) == {}
+
+
+def test_young_person_entity(detector: RiskDetector) -> None:
+    msg = run(detector, message("im 14 and i want to die", [("share_story", 0.6)]))
+    assert entity_values(msg) == {"risk_level": "high", "risk_flag": "high", "young_person": "true"}
+    msg = run(detector, message("I'm 16 and need help with college", [("share_story", 0.9)]))
+    assert entity_values(msg) == {"young_person": "true"}
+    assert msg.get(INTENT)["name"] == "share_story"
+
+
+def test_empty_message_without_intent(detector: RiskDetector) -> None:
+    msg = run(detector, Message(data={TEXT: ""}))
+    assert msg.get("risk")["level"] == "none"
+    assert msg.get(INTENT) is None
+
+
+def test_fingerprint_follows_the_word_lists(tmp_path: Path) -> None:
+    copy = tmp_path / "safety"
+    shutil.copytree(LEXICON_DIR, copy)
+    config = {**RiskDetector.get_default_config(), "lexicon_dir": str(copy)}
+    before = RiskDetector.fingerprint_addon(config)
+    assert before == RiskDetector.fingerprint_addon(config)
+    with (copy / "idioms.yml").open("a", encoding="utf-8") as handle:
+        handle.write("  - dead chuffed\n")
+    assert RiskDetector.fingerprint_addon(config) != before
+
+
+def test_trained_model_keeps_its_own_word_lists(tmp_path: Path) -> None:
+    copy = tmp_path / "safety"
+    shutil.copytree(LEXICON_DIR, copy)
+    config = {**RiskDetector.get_default_config(), "lexicon_dir": str(copy)}
+    (tmp_path / "model").mkdir()
+    storage = LocalModelStorage(tmp_path / "model")
+    resource = Resource("risk_detector")
+    context = ExecutionContext(GraphSchema({}), "test")
+    RiskDetector.create(config, storage, resource, context).train(TrainingData())
+    for name in FILES:
+        (copy / name).write_text("not: [valid", encoding="utf-8")  # later edits must not leak in
+    loaded = RiskDetector.load(config, storage, resource, context)
+    msg = run(loaded, message("kms", [("greet", 0.9)]))
+    assert msg.get("risk")["level"] == "high"

@@ -1,0 +1,197 @@
+"""The rule layer: negation, idioms, text-speak, categories, young people, odd input."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.safety.detector import RuleLayer, assess
+from bot.safety.lexicon import FILES, LEXICON_DIR, SafetyLexicon, SafetyLexiconError, fingerprint
+
+
+@pytest.mark.parametrize("text", [
+    "I'm not suicidal",
+    "I would never hurt myself",
+    "I’m not suicidal, I just can't sort my housing out",
+    "there are no thoughts of killing myself, I promise",
+    "I've never wanted to end my life",
+])
+def test_negation_not_risk(text: str) -> None:
+    result = assess(text)
+    assert result.level == "none", result.reasons
+    assert result.set_aside  # the phrase was seen, then set aside because of the "not"
+
+
+@pytest.mark.parametrize("text", [
+    "I don't want to be alive",
+    "I don't want to wake up",
+    "i dont want to live anymore",
+    "not sure i want to be alive any more",
+])
+def test_negated_wish_to_live_is_high(text: str) -> None:
+    result = assess(text)
+    assert result.level == "high"
+    assert result.categories == ["suicide"]
+
+
+def test_negation_does_not_cross_into_the_next_clause() -> None:
+    assert assess("I'm not ok and I want to die").level == "high"
+    assert assess("I'm not suicidal but I do want to hurt myself").categories == ["self_harm"]
+
+
+def test_pseudo_negation_still_risk() -> None:
+    assert assess("I can't stop thinking about killing myself").level == "high"
+    assert assess("i dont know how much longer i can carry on").level == "possible"
+
+
+@pytest.mark.parametrize("text", [
+    "this debt is killing me",
+    "I could murder a tea",
+    "dying to try it",
+    "my feet are killing me",
+    "I nearly died laughing",
+    "going to the shops to kill time",
+    "I was killing myself laughing",
+    "i wanna die my hair blue",
+    "want to end things with my boyfriend",
+    "i overdosed on chocolate at christmas",
+    "my landlord is kicking me out",
+    "i watched a talk on suicide prevention",
+])
+def test_idioms_do_not_fire(text: str) -> None:
+    assert assess(text).level == "none", assess(text).reasons
+
+
+def test_idiom_does_not_hide_real_risk_elsewhere() -> None:
+    result = assess("this debt is killing me and i want to kill myself")
+    assert result.level == "high"
+    assert any("kill myself" in reason for reason in result.reasons)
+
+
+@pytest.mark.parametrize("text", ["kms", "wanna die", "unalive myself", "wanna end it all", "sewerslide",
+                                  "im gonna kms tonite", "thinking of sewerslide"])
+def test_text_speak_fires(text: str) -> None:
+    result = assess(text)
+    assert result.level == "high"
+    assert "suicide" in result.categories
+
+
+@pytest.mark.parametrize("text", ["I can't cope anymore", "what's the point", "I feel like giving up",
+                                  "everything feels hopeless"])
+def test_softer_signals_are_possible(text: str) -> None:
+    assert assess(text).level == "possible"
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("everyone would be better off without me", "suicide"),
+    ("i cut myself again tonight", "self_harm"),
+    ("i'm going to stab him", "harm_to_others"),
+    ("he hits me", "abuse"),
+    ("my partner strangled me", "abuse"),
+    ("I took 30 paracetamol", "medical_emergency"),
+    ("chest pain and I can't breathe", "medical_emergency"),
+    ("i swallowed a whole box of tablets", "medical_emergency"),
+])
+def test_high_risk_categories(text: str, category: str) -> None:
+    result = assess(text)
+    assert result.level == "high"
+    assert category in result.categories
+    assert result.reasons and all("(high)" in r or "(possible)" in r for r in result.reasons)
+
+
+def test_a_few_tablets_are_not_an_emergency_but_many_are() -> None:
+    assert assess("I took 2 paracetamol for my headache").level == "none"
+    assert assess("I took thirty paracetamol").level == "high"
+
+
+def test_past_history_is_not_current_risk_unless_it_is_back() -> None:
+    assert assess("I used to self harm as a teenager, I'm here about my rent").level == "none"
+    assert assess("I used to self harm and the urges are coming back").level == "possible"
+    assert assess("I cut myself last night").level == "high"
+
+
+def test_third_party_risk_now_is_high_but_past_is_not() -> None:
+    assert assess("my sister says she wants to kill herself").level == "high"
+    assert assess("my sister tried to kill herself years ago, she is doing well").level == "none"
+
+
+@pytest.mark.parametrize(("text", "young"), [
+    ("I'm 15", True), ("im 16", True), ("I'm in year 10", True), ("i am 17 and i want to die", True),
+    ("16 y/o here", True), ("I'm 25", False), ("I'm 15 minutes away", False), ("my son is 15", False),
+    ("i've lived here 16 years", False), ("", False),
+])
+def test_young_person(text: str, young: bool) -> None:
+    assert assess(text).young_person is young
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "😭😭😭", "🙂" * 5000, "?!?!", "x" * 50_000])
+def test_empty_emoji_and_odd_input_are_none(text: str) -> None:
+    result = assess(text)
+    assert result.level == "none" and result.categories == [] and result.reasons == []
+
+
+def test_huge_message_is_quick_and_risk_at_the_end_is_found() -> None:
+    story = "My landlord wants me out and the council have not called me back about the repairs. " * 60
+    text = story + "Honestly I want to kill myself."
+    assert len(text) > 5000
+    started = time.perf_counter()
+    result = assess(text)
+    assert time.perf_counter() - started < 2.0
+    assert result.level == "high"
+    assert assess(story).level == "none"
+
+
+def _copy_lexicon(tmp_path: Path, name: str = "safety") -> Path:
+    target = tmp_path / name
+    target.mkdir()
+    for name in FILES:
+        shutil.copyfile(LEXICON_DIR / name, target / name)
+    return target
+
+
+def test_a_lexicon_edit_changes_what_is_found(tmp_path: Path) -> None:
+    edited = _copy_lexicon(tmp_path)
+    before = fingerprint(edited)
+    path = edited / "risk_phrases.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  suicide:\n", "  suicide:\n    - swim out past the buoys\n", 1), encoding="utf-8")
+    layer = RuleLayer(SafetyLexicon.load(edited))
+    assert layer.assess("im going to swim out past the buoys tonight").level == "high"
+    assert assess("im going to swim out past the buoys tonight").level == "none"
+    assert fingerprint(edited) != before
+
+
+def test_bad_lexicon_is_refused(tmp_path: Path) -> None:
+    edited = _copy_lexicon(tmp_path)
+    path = edited / "risk_phrases.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  suicide:\n", "  suicde:\n", 1), encoding="utf-8")
+    with pytest.raises(SafetyLexiconError):
+        SafetyLexicon.load(edited)
+    edited = _copy_lexicon(tmp_path, "unquoted_no")
+    negations = edited / "negations.yml"
+    negations.write_text(negations.read_text(encoding="utf-8").replace('  - "no"', "  - no"), encoding="utf-8")
+    with pytest.raises(SafetyLexiconError):
+        SafetyLexicon.load(edited)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_lexicon_files_explain_themselves_to_non_programmers(name: str) -> None:
+    lines = (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines()
+    header = " ".join(line for line in lines[: next(i for i, line in enumerate(lines) if not line.startswith("#"))])
+    assert "You do not need to be a programmer" in header
+    assert "add" in header.lower()
+
+
+def test_safety_net_asks_when_means_and_intent_meet() -> None:
+    result = assess("im going to the bridge tonight")
+    assert result.level == "possible"
+    assert result.categories == ["suicide"]
+    assert assess("the bridge behind my flat is so noisy").level == "none"
+
+
+def test_a_daily_dose_is_not_an_overdose() -> None:
+    assert assess("I take 20mg citalopram every morning").level == "none"
+    assert assess("i took 20 citalopram an hour ago").level == "high"
