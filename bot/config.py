@@ -44,7 +44,7 @@ class Settings:
     public_sms_webhook_url: str = "http://localhost:5005/webhooks/twilio/webhook"
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Read LWFD_* variables; anything unset keeps the embedded default."""
         base = cls()
         return cls(

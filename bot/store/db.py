@@ -8,9 +8,9 @@ tables on :data:`Base`; Alembic migrations under ``bot/store/migrations`` create
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine

@@ -1,0 +1,120 @@
+"""The ranking of :mod:`bot.directory.search`, done on whole columns at once with numpy.
+
+Same rules and the same integer keys as the plain-Python ranking (``_rank_keys``), which is
+kept as the readable reference and checked against this in the tests. Doing it per column
+rather than per offer keeps a search on 5,000 offers near a millisecond even on a busy
+machine. Offers whose hours have date limits (``valid_from``/``valid_to``) are worked out one
+by one, the long way; they are rare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.taxonomy import NEEDS, STRENGTHS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.directory.search import Offer, _Context
+
+_DAY = 24 * 60
+_WEEK = 7 * _DAY
+_SOON = 180
+_NONE = 10 ** 7  # padding start that never comes
+_NEED_BIT = {code: 1 << i for i, code in enumerate(NEEDS)}
+_STRENGTH_BIT = {code: 1 << i for i, code in enumerate(STRENGTHS)}
+_MODE_BIT = {"phone": 1, "online": 2, "in_person": 4}
+_POPCOUNT = np.array([bin(i).count("1") for i in range(1 << max(len(NEEDS), len(STRENGTHS)))], dtype=np.int64)
+
+
+def _bits(codes: frozenset[str] | tuple[str, ...], table: dict[str, int]) -> int:
+    value = 0
+    for code in codes:
+        value |= table.get(code, 0)
+    return value
+
+
+class Columns:
+    """One numpy array per thing the ranking looks at, one row per offer (index order)."""
+
+    def __init__(self, offers: Sequence[Offer]):
+        self.offers = offers
+        self.count = len(offers)
+        self.needs = np.array([_bits(o.needs, _NEED_BIT) for o in offers], dtype=np.int64)
+        self.strengths = np.array([_bits(o.strengths, _STRENGTH_BIT) for o in offers], dtype=np.int64)
+        self.modes = np.array([_bits(o.modes, _MODE_BIT) for o in offers], dtype=np.int64)
+        self.always = np.array([o.open_24_7 for o in offers], dtype=bool)
+        self.national = np.array([o.is_national for o in offers], dtype=bool)
+        self.in_person = np.array([o.in_person for o in offers], dtype=bool)
+        self.remote = np.array([o.remote for o in offers], dtype=bool)
+        self.dated = np.flatnonzero([o.dated and not o.open_24_7 for o in offers])
+        width = max([len(o.week_starts) for o in offers] + [1])
+        self.starts = np.full((self.count, width), _NONE, dtype=np.int64)
+        self.ends = np.full((self.count, width), -1, dtype=np.int64)
+        for row, offer in enumerate(offers):
+            self.starts[row, : len(offer.week_starts)] = offer.week_starts
+            self.ends[row, : len(offer.week_ends)] = offer.week_ends
+        self.has_hours = self.starts[:, 0] < _NONE
+        self.position = np.arange(self.count, dtype=np.int64)
+        self.by_id = {o.oruk_id: i for i, o in enumerate(offers)}
+        self._cache: dict[tuple[str, str], np.ndarray] = {}
+
+    def _flag(self, kind: str, value: str, test: Callable[[Offer], bool]) -> np.ndarray:
+        key = (kind, value)
+        if key not in self._cache:  # a handful of languages and districts: cache each once
+            self._cache[key] = np.array([test(o) for o in self.offers], dtype=bool)
+        return self._cache[key]
+
+    def rank_keys(self, ctx: _Context, availability: Callable[[Offer, _Context], tuple[bool, bool]]) -> np.ndarray:
+        """Keys of the candidate offers (smaller is better), as ``_rank_keys`` packs them."""
+        q = ctx.query
+        need_mask = _bits(tuple(q.needs), _NEED_BIT)
+        fit = _POPCOUNT[self.needs & need_mask]
+        score = 30 * fit
+        if q.strengths:
+            score = score + 8 * _POPCOUNT[self.strengths & _bits(tuple(q.strengths), _STRENGTH_BIT)]
+        minute = ctx.minute_of_week
+        open_now = self.always | (((self.starts <= minute) & (minute < self.ends)).any(axis=1)
+                                  & (not ctx.holiday_today))
+        soon = np.zeros(self.count, dtype=bool)
+        if not ctx.hub_open:
+            following = np.where(self.starts > minute, self.starts, self.starts + _WEEK).min(axis=1)
+            same_day = following // _DAY == minute // _DAY
+            allowed = np.where(same_day, not ctx.holiday_today, not ctx.holiday_tomorrow)
+            soon = self.has_hours & ~open_now & (following - minute <= _SOON) & allowed & ~self.always
+        for row in self.dated:
+            open_now[row], soon[row] = availability(self.offers[row], ctx)
+        if not ctx.hub_open:
+            score = score + np.where(open_now, np.where(self.remote, 45, 40), np.where(soon, 15, 0))
+        else:
+            score = score + np.where(open_now, np.where(self.national, 10, np.where(self.in_person, 50, 35)), 0)
+        if q.modes:
+            score = score + np.where(self.modes & _bits(tuple(q.modes), _MODE_BIT), 10, -60)
+        if q.language:
+            language = q.language.lower()
+            score = score + 12 * self._flag("language", language, lambda o: language in o.languages)
+        if ctx.district:
+            district = ctx.district
+            here = self._flag("district", district, lambda o: district in o.districts)
+            from bot.directory.search import _area
+
+            area = _area(district)
+            near = self._flag("area", area, lambda o: area in o.areas)
+            score = score + np.where(self.in_person & here, 12, np.where(self.in_person & near, 4, 0))
+        keys = (-(score * 16 + fit) << 24) + self.position
+        keep = fit > 0 if q.needs else np.ones(self.count, dtype=bool)
+        if q.exclude_ids:
+            rows = [self.by_id[i] for i in q.exclude_ids if i in self.by_id]
+            keep[rows] = False
+        return keys[keep]
+
+
+def smallest(keys: np.ndarray, limit: int) -> list[int]:
+    """The ``limit`` smallest keys, in order (keys are unique, so this is deterministic)."""
+    if limit <= 0 or keys.size == 0:
+        return []
+    if keys.size > limit:
+        keys = keys[np.argpartition(keys, limit - 1)[:limit]]
+    return [int(k) for k in np.sort(keys)]
