@@ -1,0 +1,21 @@
+"""``python -m bot.hub``: run the console on LWFD_HUB_HOST:LWFD_HUB_PORT."""
+
+from __future__ import annotations
+
+from bot.config import settings
+
+
+def main() -> None:
+    """Bring the app database up to date, then serve the console (one process)."""
+    from bot.hub.app import create_app
+    from bot.store.db import migrate
+
+    current = settings()
+    migrate(current.database_url)
+    app = create_app(current)
+    print(f"Hub console: http://{current.hub_host}:{current.hub_port}/", flush=True)
+    app.run(host=current.hub_host, port=current.hub_port, access_log=False, workers=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The Hub console's Sanic app: ``create_app(settings)``.
+
+Every request passes one access middleware: public handlers (login, static files) pass;
+anything else needs a live session and a role the handler allows, and every POST needs the
+session's CSRF token. Pages redirect to /login; /api/ routes (the live feeds) answer 401.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from urllib.parse import quote
+
+from sanic import Request, Sanic, response
+from sanic.response import HTTPResponse
+
+from bot.config import Settings
+from bot.hub import views_auth, views_conversation, views_lead, views_queue
+from bot.hub.auth import StaffIdentity, csrf_ok, identify
+from bot.hub.feed import in_thread
+from bot.hub.rasa_client import RasaClient
+from bot.hub.web import make_templates, render
+from bot.store.db import session_scope
+
+SESSION_COOKIE = "lwfd_hub_session"
+LOGIN_COOKIE = "lwfd_hub_login"
+_names = itertools.count(1)
+
+_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+
+def _cookie_secure_default() -> bool:
+    return os.environ.get("LWFD_HUB_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+
+
+def create_app(settings: Settings, *, cookie_secure: bool | None = None) -> Sanic:
+    """Build the console for these settings (one app per call, so tests can build several)."""
+    number = next(_names)
+    app = Sanic("lwfd_hub" if number == 1 else f"lwfd_hub_{number}")
+    app.config.REQUEST_MAX_SIZE = 1_000_000
+    app.config.RESPONSE_TIMEOUT = 24 * 3600  # the live feeds stay open
+    app.config.KEEP_ALIVE_TIMEOUT = 75
+    app.ctx.settings = settings
+    app.ctx.templates = make_templates()
+    app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_token)
+    app.ctx.cookie_secure = _cookie_secure_default() if cookie_secure is None else cookie_secure
+    app.ctx.session_cookie = SESSION_COOKIE
+    app.ctx.login_cookie = LOGIN_COOKIE
+
+    app.register_middleware(_access, "request")
+    app.register_middleware(_security_headers, "response")
+    for module in (views_auth, views_queue, views_conversation, views_lead):
+        module.register(app)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _refuse_anonymous(request: Request) -> HTTPResponse:
+    if _is_api(request):
+        return response.json({"error": "Log in first."}, status=401)
+    target = request.path + (f"?{request.query_string}" if request.query_string else "")
+    return response.redirect(f"/login?next={quote(target, safe='')}", status=303)
+
+
+async def _access(request: Request) -> HTTPResponse | None:
+    """Log-in, role and CSRF checks for every route; fails closed for undeclared handlers."""
+    request.ctx.staff = None
+    route = request.route
+    if route is None:  # unknown path: Sanic answers 404 itself
+        return None
+    handler = route.handler
+    if getattr(handler, "hub_public", False):
+        return None
+    token = request.cookies.get(SESSION_COOKIE)
+    url = request.app.ctx.settings.database_url
+
+    def who() -> StaffIdentity | None:
+        with session_scope(url) as session:
+            return identify(session, token)
+
+    staff = await in_thread(who)
+    if staff is None:
+        return _refuse_anonymous(request)
+    request.ctx.staff = staff
+    request.ctx.session_token = token
+    roles = getattr(handler, "hub_roles", frozenset())
+    if staff.role not in roles:
+        if _is_api(request):
+            return response.json({"error": "Your role cannot see this."}, status=403)
+        return render(request, "error.html", status=403, title="Not available for your role",
+                      message="Your role cannot see this page.")
+    if request.method == "POST" and not csrf_ok(staff.csrf_token, request.form.get("csrf_token")):
+        return render(request, "error.html", status=403, title="Form expired",
+                      message="This form was out of date or did not come from the console. "
+                              "Go back, reload the page and try again.")
+    return None
+
+
+async def _security_headers(request: Request, resp: HTTPResponse) -> None:
+    resp.headers.setdefault("Content-Security-Policy", _CSP)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["X-Frame-Options"] = "DENY"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    if not request.path.startswith("/static/"):
+        resp.headers["Cache-Control"] = "no-store"

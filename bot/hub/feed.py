@@ -1,0 +1,99 @@
+"""Follow Rasa's SQL event broker (the ``events`` table) and the handoffs table.
+
+Rasa's SQL event broker appends every event of every turn as a row with a growing id, so a
+reader that remembers the last id it saw gets each new event exactly once, from any process.
+The queries are tiny and run in a worker thread so the console's event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from bot.store.db import get_engine, session_scope
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+POLL_SECONDS = 0.2
+HEARTBEAT_SECONDS = 15.0
+
+# The same shape as rasa.core.brokers.sql.SQLEventBroker.SQLBrokerEvent (Rasa creates it).
+_metadata = MetaData()
+events_table = Table(
+    "events", _metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255)),
+    Column("data", Text),
+)
+
+
+def create_events_table(url: str) -> None:
+    """Create the broker's table as Rasa would (tests and the benchmark, before Rasa runs)."""
+    _metadata.create_all(get_engine(url))
+
+
+async def in_thread(fn: Callable[[], T]) -> T:
+    return await asyncio.get_running_loop().run_in_executor(None, fn)
+
+
+def last_event_id(url: str) -> int:
+    """The newest broker event id now (0 when Rasa has not written any yet)."""
+    try:
+        with get_engine(url).connect() as conn:
+            return int(conn.execute(select(func.max(events_table.c.id))).scalar() or 0)
+    except (OperationalError, ProgrammingError):  # Rasa has not created the table yet
+        return 0
+
+
+def events_after(url: str, sender_id: str, after_id: int, limit: int = 500) -> list[tuple[int, dict[str, Any]]]:
+    """This person's broker events newer than ``after_id``, oldest first."""
+    try:
+        with get_engine(url).connect() as conn:
+            rows = conn.execute(
+                select(events_table.c.id, events_table.c.data)
+                .where(events_table.c.id > after_id, events_table.c.sender_id == sender_id)
+                .order_by(events_table.c.id).limit(limit)
+            ).all()
+    except (OperationalError, ProgrammingError):
+        return []
+    out: list[tuple[int, dict[str, Any]]] = []
+    for row_id, data in rows:
+        try:
+            out.append((int(row_id), json.loads(data)))
+        except (TypeError, ValueError):
+            logger.warning("Skipping unreadable broker event %s", row_id)
+    return out
+
+
+async def changes(read: Callable[[], T], *, poll: float = POLL_SECONDS,
+                  heartbeat: float = HEARTBEAT_SECONDS) -> AsyncIterator[T | None]:
+    """Yield ``read()`` each time its value changes (first value included); None as a heartbeat."""
+    previous: object = object()
+    idle = 0.0
+    while True:
+        value = await in_thread(read)
+        if value != previous:
+            previous = value
+            idle = 0.0
+            yield value
+        else:
+            idle += poll
+            if idle >= heartbeat:
+                idle = 0.0
+                yield None
+        await asyncio.sleep(poll)
+
+
+def read_in_session(url: str, fn: Callable[[Any], T]) -> Callable[[], T]:
+    """A no-argument reader running ``fn(session)`` in its own short session."""
+    def read() -> T:
+        with session_scope(url) as session:
+            return fn(session)
+    return read

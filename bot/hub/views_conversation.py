@@ -1,0 +1,288 @@
+"""One person's conversation: summary card, live transcript, claim, reply, notes, hand back, close."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from functools import partial
+from typing import Any
+
+from sanic import Request, Sanic, response
+from sanic.response import HTTPResponse
+
+from bot.hub import handling
+from bot.hub.feed import POLL_SECONDS, events_after, in_thread, last_event_id
+from bot.hub.queue import CHANNELS, OUTCOMES, REASONS, SMS_CHANNELS
+from bot.hub.rasa_client import RasaError
+from bot.hub.summary import card
+from bot.hub.transcript import Line, line_for, lines_for
+from bot.hub.web import LEADS, PERSONAL_DATA, allow, audit, db, fragment, render
+from bot.store.models import Handoff
+
+MAX_REPLY = 5000
+OPEN = ("waiting", "claimed")
+
+
+def _may_see(staff, handoff: Handoff) -> bool:
+    """Workers see open conversations; leads also see closed and handed-back ones."""
+    return handoff.status in OPEN or staff.role in LEADS
+
+
+async def _load(request: Request, handoff_id: int) -> Handoff | HTTPResponse:
+    handoff = await db(request, lambda s: handling.get(s, handoff_id))
+    if handoff is None:
+        return render(request, "error.html", status=404, title="Not found",
+                      message="There is no conversation with that number.")
+    if not _may_see(request.ctx.staff, handoff):
+        return render(request, "error.html", status=403, title="Not available for your role",
+                      message="This conversation is finished; only a Hub lead can open it now.")
+    return handoff
+
+
+async def _page(request: Request, handoff: Handoff, *, status: int = 200, error: str | None = None,
+                draft: str = "", split_preview: list[str] | None = None,
+                notice: str | None = None) -> HTTPResponse:
+    """The conversation page; ``draft`` puts back what the worker typed when a send failed."""
+    settings = request.app.ctx.settings
+    after_id = await in_thread(lambda: last_event_id(settings.events_database_url))
+    lines: list[Line] = []
+    transcript_error = None
+    try:
+        tracker = await request.app.ctx.rasa.tracker(handoff.sender_id)
+        lines = lines_for(tracker.get("events") or [])
+    except RasaError as problem:
+        transcript_error = str(problem)
+    since = max((line.timestamp for line in lines), default=0.0)
+    notes = await db(request, lambda s: handling.notes_for(s, handoff.sender_id))
+    earlier = await db(request, lambda s: handling.earlier_handoffs(s, handoff))
+    await audit(request, "view_conversation", sender_id=handoff.sender_id, handoff_id=handoff.id)
+    staff = request.ctx.staff
+    return render(
+        request, "conversation.html", status=status, title="Conversation", handoff=handoff,
+        card=card(handoff), lines=lines, transcript_error=transcript_error, notes=notes,
+        earlier=earlier, error=error, draft=draft, split_preview=split_preview, notice=notice,
+        after_id=after_id, since=since, outcomes=OUTCOMES, reasons=REASONS,
+        channel_name=CHANNELS.get(handoff.channel, handoff.channel),
+        is_sms=handoff.channel in SMS_CHANNELS,
+        mine=handoff.status == "claimed" and handoff.claimed_by == staff.username,
+        can_finish=handoff.status == "claimed" and (handoff.claimed_by == staff.username
+                                                   or staff.role in LEADS),
+    )
+
+
+def _back(handoff_id: int, anchor: str = "") -> HTTPResponse:
+    return response.redirect(f"/conversations/{handoff_id}{anchor}", status=303)
+
+
+@allow(*PERSONAL_DATA)
+async def conversation(request: Request, handoff_id: int) -> HTTPResponse:
+    handoff = await _load(request, handoff_id)
+    if isinstance(handoff, HTTPResponse):
+        return handoff
+    notice = {"claimed": "You have this conversation now. The assistant has stopped answering.",
+              "sent": "Sent.", "noted": "Note saved.",
+              "handed_back": "Handed back: the assistant answers again.",
+              "closed": "Closed."}.get(request.args.get("done", ""))
+    return await _page(request, handoff, notice=notice)
+
+
+@allow(*PERSONAL_DATA)
+async def claim(request: Request, handoff_id: int) -> HTTPResponse:
+    """Claim (atomic), then pause the assistant; if the pause fails, the claim is undone."""
+    username = request.ctx.staff.username
+    handoff = await _load(request, handoff_id)
+    if isinstance(handoff, HTTPResponse):
+        return handoff
+    won = await db(request, lambda s: handling.claim(s, handoff_id, username))
+    if not won:
+        current = await db(request, lambda s: handling.get(s, handoff_id))
+        who = current.claimed_by if current and current.status == "claimed" else None
+        message = (f"{who} already has this conversation." if who and who != username
+                   else "This conversation is no longer waiting, so it cannot be claimed.")
+        return await _page(request, current or handoff, status=409, error=message)
+    try:
+        await request.app.ctx.rasa.pause(handoff.sender_id)
+    except RasaError as problem:
+        await db(request, lambda s: handling.unclaim(s, handoff_id, username))
+        current = await db(request, lambda s: handling.get(s, handoff_id))
+        return await _page(request, current, status=502,
+                           error=f"Not claimed: the assistant could not be paused. {problem}")
+    await audit(request, "claim", sender_id=handoff.sender_id, handoff_id=handoff_id)
+    return _back(handoff_id, "?done=claimed#reply")
+
+
+def sms_parts(text: str, worker_name: str) -> list[str]:
+    """The texts the SMS channel will send for this reply, so the worker sees the split first.
+
+    Mirrors ``TwilioSmsOutput.send_text_message``: the reply is signed "Name (Hub worker): ",
+    typographic characters are swapped for GSM twins, then it is split by segments.
+    """
+    from bot.channels.sms_text import DEFAULT_MAX_SEGMENTS, smart_encode, split_for_sms
+
+    names = (worker_name or "").split()
+    first = names[0] if names else ""
+    signed = f"{first} (Hub worker): {text}" if first else f"Hub worker: {text}"
+    return split_for_sms(smart_encode(signed), DEFAULT_MAX_SEGMENTS)
+
+
+def _opted_out(phone: str, url: str) -> bool:
+    from bot.channels.optout import is_opted_out
+
+    return is_opted_out(phone, url=url)
+
+
+@allow(*PERSONAL_DATA)
+async def reply(request: Request, handoff_id: int) -> HTTPResponse:
+    """Send the worker's words in the person's channel; on any problem the words stay in the box."""
+    staff = request.ctx.staff
+    text = (request.form.get("text") or "").replace("\r\n", "\n")
+    handoff = await _load(request, handoff_id)
+    if isinstance(handoff, HTTPResponse):
+        return handoff
+
+    async def refuse(status: int, error: str, split: list[str] | None = None) -> HTTPResponse:
+        return await _page(request, handoff, status=status, error=error, draft=text, split_preview=split)
+
+    if handoff.status != "claimed" or handoff.claimed_by != staff.username:
+        who = handoff.claimed_by if handoff.status == "claimed" else None
+        return await refuse(409, f"Not sent: {who} has this conversation." if who
+                            else "Not sent: claim this conversation before replying.")
+    if not text.strip():
+        return await refuse(400, "Not sent: the reply is empty. Write a message first.")
+    if len(text) > MAX_REPLY:
+        return await refuse(400, f"Not sent: the reply is {len(text)} characters; the most is {MAX_REPLY}. "
+                                 "Shorten it or send it in parts.")
+    if handoff.channel in SMS_CHANNELS:
+        url = request.app.ctx.settings.database_url
+        if await in_thread(lambda: _opted_out(handoff.sender_id, url)):
+            return await refuse(409, "Not sent: this person has texted STOP, so no text message can go to "
+                                     "them until they text START. Add a note and contact them another way "
+                                     "only if they asked for that.")
+        parts = sms_parts(text.strip(), staff.display_name)
+        if len(parts) > 1 and request.form.get("confirm_split") != "yes":
+            return await refuse(400, f"Not sent yet: this is longer than one text message, so it will go as "
+                                     f"{len(parts)} separate texts, split as shown below. Tick the box to "
+                                     "send it like that, or shorten it.", parts)
+    try:
+        await request.app.ctx.rasa.send_worker_message(handoff.sender_id, text.strip(), staff.display_name)
+    except RasaError as problem:
+        return await refuse(502, f"Not sent: {problem}")
+    await audit(request, "reply", sender_id=handoff.sender_id, handoff_id=handoff_id,
+                detail=f"{len(text.strip())} characters")
+    return _back(handoff_id, "?done=sent#reply")
+
+
+@allow(*PERSONAL_DATA)
+async def add_note(request: Request, handoff_id: int) -> HTTPResponse:
+    """An internal note: kept in the app database, never sent to Rasa or the person."""
+    text = (request.form.get("note") or "").strip()
+    handoff = await _load(request, handoff_id)
+    if isinstance(handoff, HTTPResponse):
+        return handoff
+    if not text:
+        return await _page(request, handoff, status=400, error="The note is empty, so nothing was saved.")
+    author = request.ctx.staff.username
+    await db(request, lambda s: handling.add_note(s, handoff, author, text[:MAX_REPLY * 2]))
+    await audit(request, "note", sender_id=handoff.sender_id, handoff_id=handoff_id)
+    return _back(handoff_id, "?done=noted#notes")
+
+
+async def _finish(request: Request, handoff_id: int, status: str, outcome: str | None) -> HTTPResponse:
+    staff = request.ctx.staff
+    handoff = await _load(request, handoff_id)
+    if isinstance(handoff, HTTPResponse):
+        return handoff
+    if handoff.status != "claimed" or (handoff.claimed_by != staff.username and staff.role not in LEADS):
+        return await _page(request, handoff, status=409,
+                           error="Only the worker who has this conversation (or a Hub lead) can do that.")
+    try:
+        # Resume first: a closed conversation must never leave the person with a silent assistant.
+        await request.app.ctx.rasa.resume(handoff.sender_id)
+        intent = request.app.ctx.handback_intent if status == "handed_back" else None
+        if intent:
+            await request.app.ctx.rasa.trigger_intent(handoff.sender_id, intent)
+    except RasaError as problem:
+        return await _page(request, handoff, status=502,
+                           error=f"Nothing changed: the assistant could not be told to answer again. {problem}")
+    await db(request, lambda s: handling.finish(s, handoff_id, status, outcome))
+    await audit(request, status, sender_id=handoff.sender_id, handoff_id=handoff_id, detail=outcome)
+    return response.redirect(f"/queue?done={status}", status=303)
+
+
+@allow(*PERSONAL_DATA)
+async def hand_back(request: Request, handoff_id: int) -> HTTPResponse:
+    return await _finish(request, handoff_id, "handed_back", None)
+
+
+@allow(*PERSONAL_DATA)
+async def close(request: Request, handoff_id: int) -> HTTPResponse:
+    outcome = request.form.get("outcome") or ""
+    if outcome not in OUTCOMES:
+        handoff = await _load(request, handoff_id)
+        if isinstance(handoff, HTTPResponse):
+            return handoff
+        return await _page(request, handoff, status=400, error="Choose an outcome before closing.")
+    return await _finish(request, handoff_id, "closed", outcome)
+
+
+def _status_of(handoff: Handoff | None) -> tuple[str, str | None]:
+    return (handoff.status, handoff.claimed_by) if handoff else ("gone", None)
+
+
+@allow(*PERSONAL_DATA)
+async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
+    """Server-sent events for one conversation: new lines, high-risk alerts, status changes."""
+    handoff = await db(request, lambda s: handling.get(s, handoff_id))
+    if handoff is None or not _may_see(request.ctx.staff, handoff):
+        return response.json({"error": "Not available."}, status=404)
+    try:
+        after = int(request.args.get("after", "0"))
+        since = float(request.args.get("since", "0"))
+    except ValueError:
+        return response.json({"error": "Bad position."}, status=400)
+    settings = request.app.ctx.settings
+    sender_id = handoff.sender_id
+    await audit(request, "view_transcript_live", sender_id=sender_id, handoff_id=handoff_id)
+    resp = await request.respond(content_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    await resp.send("retry: 2000\n\n")
+    status = _status_of(handoff)
+    idle = 0.0
+    while True:
+        found = await in_thread(partial(events_after, settings.events_database_url, sender_id, after))
+        for row_id, event in found:
+            after = row_id
+            if float(event.get("timestamp") or 0.0) <= since:
+                continue  # already shown from the tracker when the page loaded
+            line = line_for(event)
+            if line is None:
+                continue
+            await _send(resp, "line", {"html": fragment(request, "_line.html", line=line), "after": after})
+            if line.high_risk:
+                reasons = "; ".join(line.risk_reasons) or "see the transcript"
+                await _send(resp, "alert", {"text": f"High risk in the person's latest message: {reasons}.",
+                                            "after": after})
+        current = _status_of(await db(request, lambda s: handling.get(s, handoff_id)))
+        if current != status:
+            status = current
+            await _send(resp, "status", {"status": current[0], "claimed_by": current[1]})
+        idle += POLL_SECONDS
+        if idle >= 15:
+            idle = 0.0
+            await resp.send(": keep-alive\n\n")
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def _send(resp: Any, event: str, data: dict[str, Any]) -> None:
+    await resp.send(f"event: {event}\ndata: {json.dumps(data)}\n\n")
+
+
+def register(app: Sanic) -> None:
+    app.ctx.handback_intent = None  # set to an intent name once the dialogue has one for "welcome back"
+    app.add_route(conversation, "/conversations/<handoff_id:int>", methods=["GET"], name="conversation")
+    app.add_route(stream, "/api/conversations/<handoff_id:int>/stream", methods=["GET"], name="stream")
+    app.add_route(claim, "/conversations/<handoff_id:int>/claim", methods=["POST"], name="claim")
+    app.add_route(reply, "/conversations/<handoff_id:int>/reply", methods=["POST"], name="reply")
+    app.add_route(add_note, "/conversations/<handoff_id:int>/notes", methods=["POST"], name="notes")
+    app.add_route(hand_back, "/conversations/<handoff_id:int>/hand-back", methods=["POST"], name="hand_back")
+    app.add_route(close, "/conversations/<handoff_id:int>/close", methods=["POST"], name="close")

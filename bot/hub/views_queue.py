@@ -1,0 +1,59 @@
+"""The queue page, its live feed, and the on-duty switch."""
+
+from __future__ import annotations
+
+import json
+
+from sanic import Request, Sanic, response
+from sanic.response import HTTPResponse
+
+from bot.hub import queue
+from bot.hub.duty import set_on_duty
+from bot.hub.feed import changes, read_in_session
+from bot.hub.web import PERSONAL_DATA, allow, audit, db, fragment, render
+
+QUEUE_REFRESH_SECONDS = 30.0  # waiting times are re-worded at least this often
+
+
+def _lists(session) -> dict:
+    return {"waiting": queue.waiting(session), "claimed": queue.with_workers(session)}
+
+
+@allow(*PERSONAL_DATA)
+async def queue_page(request: Request) -> HTTPResponse:
+    lists = await db(request, _lists)
+    await audit(request, "view_queue", detail=f"{len(lists['waiting'])} waiting")
+    notice = {"handed_back": "Handed back: the assistant answers the person again.",
+              "closed": "Closed with the outcome you chose."}.get(request.args.get("done", ""))
+    return render(request, "queue.html", title="People waiting", notice=notice, **lists)
+
+
+@allow(*PERSONAL_DATA)
+async def queue_stream(request: Request) -> None:
+    """Server-sent events: the queue's rows, re-sent whenever a handoff is added or changes."""
+    url = request.app.ctx.settings.database_url
+    resp = await request.respond(content_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    await resp.send("retry: 2000\n\n")
+    read = read_in_session(url, queue.fingerprint)
+    async for _ in changes(read, heartbeat=QUEUE_REFRESH_SECONDS):
+        lists = await db(request, _lists)
+        html = fragment(request, "_queue_rows.html", **lists)
+        payload = json.dumps({"html": html, "waiting": len(lists["waiting"])})
+        await resp.send(f"event: queue\ndata: {payload}\n\n")
+
+
+@allow(*PERSONAL_DATA)
+async def duty(request: Request) -> HTTPResponse:
+    """A worker says they are on or off duty (the assistant's promise depends on it)."""
+    on = request.form.get("on_duty") == "yes"
+    user_id = request.ctx.staff.user_id
+    await db(request, lambda s: set_on_duty(s, user_id, on))
+    await audit(request, "on_duty" if on else "off_duty")
+    return response.redirect("/queue", status=303)
+
+
+def register(app: Sanic) -> None:
+    app.add_route(queue_page, "/queue", methods=["GET"], name="queue")
+    app.add_route(queue_stream, "/api/queue/stream", methods=["GET"], name="queue_stream")
+    app.add_route(duty, "/duty", methods=["POST"], name="duty")

@@ -1,0 +1,76 @@
+"""Web chat citizen to Hub worker and back, both in Chromium, against the real Rasa stack.
+
+The citizen asks for a person in the web chat; a worker logs in to the Hub console, sees them at
+the top of the queue, opens the summary and transcript, claims and replies; the reply appears in
+the citizen's window marked as from a person, and the citizen's answer reaches the console live.
+(Owned by the Hub console; it lives here to share the web chat server fixture.)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from bot.store.db import session_scope
+from bot.store.models import Handoff
+from tests.browser.test_webchat import open_chat, start_conversation
+from tests.hub.support import HubProcess, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+
+@pytest.fixture(scope="module")
+def console(webchat_server, tmp_path_factory) -> Iterator[HubProcess]:
+    stack = webchat_server.stack
+    process = HubProcess(tmp_path_factory.mktemp("hub-webchat"), stack.rasa_url, stack.token,
+                         stack.app_db_url, stack.events_db_url).start()
+    yield process
+    process.stop()
+
+
+def _handoff_for(db: str, sender: str, seconds: float = 20.0) -> Handoff:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with session_scope(db) as session:
+            row = session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars().first()
+        if row is not None:
+            return row
+        time.sleep(0.2)
+    raise AssertionError("the web chat request for a person was never queued")
+
+
+def test_worker_reply_reaches_the_web_chat_window(webchat_server, console, new_page: Any):
+    citizen = open_chat(new_page, webchat_server.url)
+    session_id = start_conversation(citizen)
+    citizen.locator("#lw-input").fill("can I talk to a real person please")
+    citizen.locator("#lw-input").press("Enter")
+    handoff = _handoff_for(webchat_server.stack.app_db_url, session_id)
+
+    make_user(webchat_server.stack.app_db_url, "webchat_worker", display_name="Sam")
+    worker = new_page(width=1200, height=900)
+    worker.goto(console.url + "/login")
+    worker.get_by_label("Username").fill("webchat_worker")
+    worker.get_by_label("Password").fill("correct horse battery")
+    worker.get_by_role("button", name="Log in").click()
+    first = worker.locator("#waiting tbody tr").first
+    expect(first).to_have_attribute("data-handoff", str(handoff.id))
+    first.get_by_role("link").click()
+    expect(worker.get_by_role("heading", name="Summary")).to_be_visible()
+    expect(worker.locator("#transcript")).to_contain_text("can I talk to a real person please")
+
+    worker.get_by_role("button", name="Claim this conversation").click()
+    worker.get_by_label("Reply to the person").fill("Hello, I'm Sam from the Hub. How can I help?")
+    worker.get_by_role("button", name="Send").click()
+
+    reply = citizen.locator(".lw-msg--worker", has_text="How can I help?")
+    reply.wait_for(timeout=20_000)
+    expect(reply).to_contain_text("Sam")
+
+    citizen.locator("#lw-input").fill("thank you, it's about my housing")
+    citizen.locator("#lw-input").press("Enter")
+    expect(worker.locator("#transcript")).to_contain_text("it's about my housing", timeout=5_000)

@@ -1,0 +1,175 @@
+"""The console against a real Rasa server and action server with the trained model.
+
+A person asks for a person over the REST channel; the lead's handoff action queues them; a
+worker claims (Rasa pauses), replies through Rasa's HTTP API (stored in the tracker), sees the
+person's next words live while the assistant stays quiet, and hands back (the assistant answers).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.store.db import session_scope
+from bot.store.models import Handoff
+from tests.hub.support import HubProcess, Staff, make_user, sse_events
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def live_hub(rasa_stack, tmp_path_factory) -> Iterator[HubProcess]:
+    process = HubProcess(tmp_path_factory.mktemp("hub-e2e"), rasa_stack.rasa_url, rasa_stack.token,
+                         rasa_stack.app_db_url, rasa_stack.events_db_url).start()
+    yield process
+    process.stop()
+
+
+def _wait_for_handoff(db: str, sender: str, seconds: float = 10.0) -> Handoff:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with session_scope(db) as session:
+            row = session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars().first()
+            if row is not None:
+                return row
+        time.sleep(0.2)
+    raise AssertionError(f"no handoff was written for {sender}")
+
+
+def _events(rasa_stack, sender: str) -> list[dict]:
+    return rasa_stack.tracker(sender)["events"]
+
+
+def test_worker_takes_over_and_hands_back_a_real_conversation(rasa_stack, live_hub):
+    sender = f"hub-e2e-{uuid.uuid4().hex[:8]}"
+    rasa_stack.say(sender, "hi")
+    rasa_stack.say(sender, "yes")
+    rasa_stack.say(sender, "can I talk to a real person please")
+    handoff = _wait_for_handoff(rasa_stack.app_db_url, sender)
+
+    make_user(rasa_stack.app_db_url, f"e2e_{sender[-8:]}", display_name="Sam")
+    worker = Staff(live_hub.url)
+    assert worker.login(f"e2e_{sender[-8:]}").status_code == 303
+    assert f'data-handoff="{handoff.id}"' in worker.page("/queue").text
+    page = worker.page(f"/conversations/{handoff.id}").text
+    assert "can I talk to a real person please" in page  # the transcript came from Rasa's tracker
+
+    assert worker.post_form(f"/conversations/{handoff.id}/claim").status_code == 303
+    tracker = rasa_stack.tracker(sender)
+    assert tracker["paused"] is True
+
+    worker.page(f"/conversations/{handoff.id}")
+    assert worker.post_form(f"/conversations/{handoff.id}/reply", text="Hi, I'm Sam from the Hub.").status_code == 303
+    stored = [e for e in _events(rasa_stack, sender) if e["event"] == "bot"][-1]
+    assert stored["text"] == "Hi, I'm Sam from the Hub."
+    assert stored["metadata"]["lwfd_from"] == "worker" and stored["metadata"]["lwfd_worker_name"] == "Sam"
+
+    page = worker.page(f"/conversations/{handoff.id}").text
+    stream = page.split('data-stream="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    with worker.get(live_hub.url + stream, stream=True, timeout=30) as feed:
+        time.sleep(0.3)
+        replies = rasa_stack.send(sender, "thank you, are you still there?")
+        seen = None
+        for kind, data in sse_events(feed, until=time.monotonic() + 10):
+            if kind == "line" and "are you still there?" in data["html"]:
+                seen = data
+                break
+    assert seen is not None, "the person's message did not reach the console"
+    assert replies == []  # paused: the assistant does not answer over the worker
+
+    assert worker.post_form(f"/conversations/{handoff.id}/hand-back").status_code == 303
+    assert rasa_stack.tracker(sender)["paused"] is False
+    assert rasa_stack.send(sender, "hello again") != []  # the assistant answers again
+
+
+def test_high_risk_while_claimed_alerts_the_worker(rasa_stack, live_hub):
+    sender = f"hub-e2e-risk-{uuid.uuid4().hex[:8]}"
+    rasa_stack.say(sender, "hi")
+    rasa_stack.say(sender, "can I speak to someone from the hub")
+    handoff = _wait_for_handoff(rasa_stack.app_db_url, sender)
+    make_user(rasa_stack.app_db_url, f"e2e_r_{sender[-8:]}")
+    worker = Staff(live_hub.url)
+    worker.login(f"e2e_r_{sender[-8:]}")
+    worker.page(f"/conversations/{handoff.id}")
+    assert worker.post_form(f"/conversations/{handoff.id}/claim").status_code == 303
+    page = worker.page(f"/conversations/{handoff.id}").text
+    stream = page.split('data-stream="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    with worker.get(live_hub.url + stream, stream=True, timeout=30) as feed:
+        time.sleep(0.3)
+        rasa_stack.send(sender, "I want to end my life tonight")
+        said = [e for e in _events(rasa_stack, sender) if e["event"] == "user"][-1]
+        if "risk" not in (said.get("parse_data") or {}):
+            pytest.xfail("the model's pipeline does not yet add parse_data['risk'] (safety component)")
+        assert said["parse_data"]["risk"]["level"] == "high"
+        alert = None
+        for kind, data in sse_events(feed, until=time.monotonic() + 10):
+            if kind == "alert":
+                alert = data
+                break
+    assert alert is not None and alert["text"].startswith("High risk")
+
+
+@pytest.fixture(scope="module")
+def sms_stack(trained_model, tmp_path_factory):
+    """A second real Rasa server with the SMS channel, sending through the fake Twilio API."""
+    from bot.channels.fake_twilio import FakeTwilio
+    from tests.support.stack import RasaStack
+
+    fake = FakeTwilio().start()
+    workdir = tmp_path_factory.mktemp("sms-stack")
+    stack = RasaStack(workdir=workdir, model=trained_model)
+    webhook = f"{stack.rasa_url}/webhooks/twilio/webhook"
+    stack.credentials = {"rest": None, "bot.channels.twilio_sms.TwilioSmsInput": {
+        "public_url": webhook, "api_base": fake.base_url}}
+    stack.extra_env = {"LWFD_TWILIO_API_BASE": fake.base_url, "LWFD_PUBLIC_SMS_WEBHOOK_URL": webhook}
+    stack.start()
+    hub = HubProcess(workdir, stack.rasa_url, stack.token, stack.app_db_url, stack.events_db_url).start()
+    try:
+        yield stack, fake, hub, webhook
+    finally:
+        hub.stop()
+        stack.stop()
+        fake.stop()
+
+
+def _text_in(webhook: str, phone: str, body: str) -> None:
+    import requests
+
+    from bot.channels.fake_twilio import signed_webhook, webhook_params
+    from bot.config import Settings
+
+    params = webhook_params(phone, body)
+    answer = requests.post(webhook, data=params, headers=signed_webhook(params, webhook, Settings().twilio_auth_token),
+                           timeout=60)
+    assert answer.status_code == 200, answer.text
+
+
+def test_sms_person_gets_the_worker_reply_by_text_and_stop_is_respected(sms_stack):
+    from bot.channels.optout import record_opt_out
+
+    stack, fake, hub, webhook = sms_stack
+    phone = "+447700900555"
+    _text_in(webhook, phone, "hi")
+    _text_in(webhook, phone, "can I talk to a real person please")
+    handoff = _wait_for_handoff(stack.app_db_url, phone)
+    assert handoff.channel == "twilio"
+
+    make_user(stack.app_db_url, "sms_worker", display_name="Sam")
+    worker = Staff(hub.url)
+    worker.login("sms_worker")
+    worker.page(f"/conversations/{handoff.id}")
+    assert worker.post_form(f"/conversations/{handoff.id}/claim").status_code == 303
+    worker.page(f"/conversations/{handoff.id}")
+    fake.clear()
+    assert worker.post_form(f"/conversations/{handoff.id}/reply", text="Hi, it's Sam from the Hub.").status_code == 303
+    # Delivered by text (not just stored), signed by the SMS channel with the worker's name.
+    assert fake.bodies_to(phone) == ["Sam (Hub worker): Hi, it's Sam from the Hub."]
+
+    record_opt_out(phone, url=stack.app_db_url)
+    answer = worker.post_form(f"/conversations/{handoff.id}/reply", text="Are you still there?")
+    assert answer.status_code == 409 and "texted STOP" in answer.text
+    assert len(fake.bodies_to(phone)) == 1
