@@ -16,6 +16,7 @@ from bot.conversation import answers
 from bot.conversation.flow import CORRECTABLE_PARTS, INTRODUCTION_SLOTS, SKIPPED
 from bot.conversation.flow import required_slots as flow_required_slots
 from bot.conversation.records import save_introduction
+from bot.conversation.signposting import latest_round, read_choice
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class ValidateIntroductionForm(FormValidationAction):
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         slots = current_slots(tracker)
-        return flow_required_slots(slots, returning=_is_returning(tracker))
+        return flow_required_slots(slots, returning=_is_returning(tracker), offers_enabled=True)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
@@ -193,6 +194,36 @@ class ValidateIntroductionForm(FormValidationAction):
                 needs.append("connection")
             result["needs"] = _merge(tracker.get_slot("needs"), [n for n in needs if n == "connection"])
         return result
+
+    def validate_offer_choice(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if value == "none":
+            dispatcher.utter_message(text="That's OK. The Hub team can look at other ideas with you.")
+            return {"offer_choice": "none"}
+        shown = latest_round(list(tracker.get_slot("offers_given") or []))
+        if not shown:
+            return {"offer_choice": "none"}
+        choice = read_choice(str(value), shown)
+        if choice == "none":
+            dispatcher.utter_message(text="That's OK. The Hub team can look at other ideas with you.")
+            return {"offer_choice": "none"}
+        if choice == "more":
+            from actions.offers import next_offers
+
+            try:
+                more = next_offers(tracker)
+            except Exception:
+                more = []
+            if not more:
+                dispatcher.utter_message(text="That's all I have that fits right now. The Hub team can look "
+                                              "with you.")
+                return {"offer_choice": "none"}
+            return {"offer_choice": None}  # asked again with the next offers
+        if isinstance(choice, dict):
+            dispatcher.utter_message(text=f"Good choice. {choice['text']}")
+            return {"offer_choice": choice["name"]}
+        dispatcher.utter_message(text="Sorry, which one? Reply with its number, \"more\" or \"none\".")
+        return {"offer_choice": None}
 
     def validate_contact_preference(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:

@@ -22,6 +22,7 @@ LONDON = ZoneInfo("Europe/London")
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NOW_ENV = "LWFD_NOW"
 NOW_FILE_ENV = "LWFD_NOW_FILE"  # a file holding the frozen time, re-read on every call
+SMALL_HOURS_END = 6  # before 06:00 a person may still call the coming day "tomorrow"
 _SEARCH_DAYS = 60  # no real closure is longer; stops a misconfigured file looping forever
 
 
@@ -178,8 +179,11 @@ class HubHours:
         days_ahead = (when.date() - at.date()).days
         if days_ahead == 0:
             return f"this {part}"
-        if days_ahead == 1:
+        if days_ahead == 1 and at.hour >= SMALL_HOURS_END:
             return f"tomorrow {part}"
+        if days_ahead == 1:
+            # At 2 a.m. "tomorrow" could mean the day that has already begun: name the day.
+            return f"on {when:%A} {part}"
         skipped = [at.date() + timedelta(days=n) for n in range(1, days_ahead)]
         unusual = any(day in self.extra_closures or self.is_bank_holiday(day) for day in skipped)
         if days_ahead <= 6 and not unusual:

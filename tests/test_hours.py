@@ -61,7 +61,8 @@ def test_sunday_2am_is_closed_and_next_contact_is_monday_morning(hub: HubHours) 
     at = london(2026, 11, 29, 2, 0)  # Sunday
     assert not hub.is_open(at)
     assert hub.next_opening(at) == london(2026, 11, 30, 9, 0)
-    assert hub.describe_next_contact(at) == "tomorrow morning"
+    # At 2 a.m. "tomorrow" is ambiguous (the person may mean Sunday), so the day is named.
+    assert hub.describe_next_contact(at) == "on Monday morning"
 
 
 def test_tuesday_10am_is_open_later_today(hub: HubHours) -> None:

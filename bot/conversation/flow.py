@@ -48,7 +48,7 @@ CORRECTABLE_PARTS = {
 
 
 def required_slots(slots: Mapping[str, Any], *, returning: bool = False,
-                   offers_enabled: bool = False) -> list[str]:
+                   offers_enabled: bool = True) -> list[str]:
     """The questions of the introduction, in order, for this person.
 
     Stops after consent when the person says no: nothing more is asked or kept.

@@ -67,6 +67,8 @@ def read_back(slots: Mapping[str, Any]) -> str:
         lines.append(f"{label}: " + ", ".join(strength_label(c).lower() for c in facts["strengths"]) + ".")
     elif facts["strengths_text"]:
         lines.append(f"Good at or enjoy: \"{_short(facts['strengths_text'])}\"")
+    if facts["offer_chosen"]:
+        lines.append(f"You chose: {_short(facts['offer_chosen'], 60)}")
     if facts["connections"]:
         lines.append(f"Who's around: \"{_short(facts['connections'], 60)}\"")
     if facts["contact_preference"]:

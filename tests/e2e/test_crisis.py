@@ -141,3 +141,30 @@ def test_crisis_reaches_the_person_when_the_app_database_is_unreachable(stack_wi
     reply = stack_without_database.say(sender, "i want to kill myself")
     assert _has_crisis_contacts(reply)
     assert "say \"help\"" in reply
+
+
+@pytest.fixture
+def frozen_clock(rasa_stack):
+    yield rasa_stack.set_clock
+    rasa_stack.set_clock(None)
+
+
+def test_crisis_out_of_hours_promises_the_next_working_morning_not_a_live_worker(rasa_stack, frozen_clock):
+    frozen_clock("2026-11-29T02:00:00")  # a Sunday, 2 a.m.
+    reply = rasa_stack.say(_sender("sunday"), "i want to kill myself")
+    assert _has_crisis_contacts(reply)
+    assert "The Hub is closed now" in reply and "on Monday morning" in reply
+    assert "join this chat" not in reply
+
+
+def test_crisis_in_hours_with_nobody_on_duty_promises_contact_today(rasa_stack, frozen_clock):
+    frozen_clock("2026-12-01T10:00:00")  # a Tuesday morning
+    reply = rasa_stack.say(_sender("tuesday"), "i'm going to end my life")
+    assert _has_crisis_contacts(reply)
+    assert "later today" in reply and "join this chat" not in reply
+
+
+def test_crisis_on_a_bank_holiday_is_not_promised_today(rasa_stack, frozen_clock):
+    frozen_clock("2026-12-25T11:00:00")  # Christmas Day
+    reply = rasa_stack.say(_sender("christmas"), "i want to die")
+    assert "The Hub is closed now" in reply and "today" not in reply.split("Hub is closed now")[1]

@@ -31,9 +31,13 @@ def test_full_self_introduction_is_kept_with_needs_and_strengths(rasa_stack):
     assert "What matters most to you" in reply
     assert "What do you enjoy" in rasa_stack.say(sender, "keeping my flat and feeling less alone")
     assert "Who is around you" in rasa_stack.say(sender, "i love cooking and i used to play football")
-    assert "How and when" in rasa_stack.say(sender, "nobody really")
+    offers = rasa_stack.say(sender, "nobody really")
+    assert "Here are some places that might help" in offers and "Reply 1, 2, 3" in offers
+    reply = rasa_stack.say(sender, "1")
+    assert "Good choice" in reply and "How and when" in reply
     summary = rasa_stack.say(sender, "text me in the afternoon")
     assert "Here's what I've noted" in summary and "housing" in summary and "cooking" in summary
+    assert "You chose:" in summary
     rasa_stack.say(sender, "yes that's right")
 
     [row] = _introductions(rasa_stack, sender)
@@ -41,7 +45,7 @@ def test_full_self_introduction_is_kept_with_needs_and_strengths(rasa_stack):
     assert {"housing", "money", "connection"} <= set(row.needs)
     assert {"cooking", "sport_activity"} <= set(row.strengths)
     assert row.story.startswith("my landlord") and row.connections == "nobody really"
-    assert row.contact_preference if hasattr(row, "contact_preference") else True
+    assert len(row.offers_given) == 3 and row.offer_chosen == row.offers_given[0]["name"]
     assert rasa_stack.slots(sender)["introduction_done"] is True
 
 
@@ -84,7 +88,7 @@ def test_every_question_can_be_skipped(rasa_stack):
     rasa_stack.say(sender, "hi")
     rasa_stack.say(sender, "yes")
     rasa_stack.say(sender, "skip")  # who is this for: skipping means themselves
-    replies = [rasa_stack.say(sender, "skip") for _ in range(5)]
+    replies = [rasa_stack.say(sender, "skip") for _ in range(6)]
     assert "Here's what I've noted" in replies[-1]
     assert "Nothing yet, and that's OK." in replies[-1]
     slots = rasa_stack.slots(sender)
@@ -141,7 +145,7 @@ def test_a_person_coming_back_can_start_fresh(rasa_stack):
 
 def test_the_summary_can_be_corrected(rasa_stack):
     sender = _sender("corrector")
-    for text in ["hi", "yes", "me", "i'm lonely", "skip", "skip", "skip", "skip"]:
+    for text in ["hi", "yes", "me", "i'm lonely", "skip", "skip", "skip", "none", "skip"]:
         reply = rasa_stack.say(sender, text)
     assert "Is that right?" in reply
     assert "Which part" in rasa_stack.say(sender, "change something")
@@ -180,3 +184,41 @@ def test_after_the_introduction_nonsense_gets_a_warm_not_understood(rasa_stack):
     rasa_stack.say(sender, "no")
     reply = rasa_stack.say(sender, "zxqv blorp")
     assert "not sure I understood" in reply or "not keeping anything" in reply
+
+
+def test_offers_can_be_refused_or_more_asked_for(rasa_stack):
+    sender = _sender("offers")
+    for text in ["hi", "yes", "me", "i'm in debt and my landlord wants me out", "skip", "skip"]:
+        rasa_stack.say(sender, text)
+    first = rasa_stack.say(sender, "my brother")
+    assert "Here are some places that might help" in first
+    more = rasa_stack.say(sender, "show me more")
+    assert "Here are some others" in more
+    shown = rasa_stack.slots(sender)["offers_given"]
+    assert len({o["id"] for o in shown}) == len(shown) == 6  # never the same offer twice
+    assert "How and when" in rasa_stack.say(sender, "none of these")
+    assert rasa_stack.slots(sender)["offer_choice"] == "none"
+
+
+def _offers_for(rasa_stack, sender, when):
+    rasa_stack.set_clock(when)
+    try:
+        for text in ["hi", "yes", "me", "my landlord is evicting me and i've got debts everywhere", "skip", "skip"]:
+            rasa_stack.say(sender, text)
+        rasa_stack.say(sender, "no one")
+        return rasa_stack.slots(sender)["offers_given"]
+    finally:
+        rasa_stack.set_clock(None)
+
+
+def test_at_two_on_a_sunday_morning_only_reachable_offers_are_given(rasa_stack):
+    offers = _offers_for(rasa_stack, _sender("night"), "2026-11-29T02:00:00")
+    assert len(offers) == 3
+    for offer in offers:
+        assert offer["reason"].startswith(("open 24/7", "open now")), offer
+
+
+def test_on_a_tuesday_morning_a_local_daytime_offer_comes_first(rasa_stack):
+    offers = _offers_for(rasa_stack, _sender("morning"), "2026-12-01T10:00:00")
+    assert "Open now" in offers[0]["text"]
+    assert "in person" in offers[0]["reason"], offers[0]

@@ -105,6 +105,7 @@ class RasaStack:
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "PYTHONWARNINGS": "ignore",
+            "LWFD_NOW_FILE": str(self.workdir / "now.txt"),
         })
         env.update(self.extra_env)
         return env
@@ -165,6 +166,10 @@ class RasaStack:
                 self._rasa.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self._rasa.kill()
+
+    def set_clock(self, when: str | None) -> None:
+        """Freeze the servers' clock at an ISO time in London (None: real time again)."""
+        (self.workdir / "now.txt").write_text(when or "", encoding="utf-8")
 
     # --- talking to it ----------------------------------------------------------------------
 

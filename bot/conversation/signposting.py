@@ -1,0 +1,99 @@
+"""Offers in the conversation: two or three that fit the person and the hour, and their choice.
+
+The directory does the matching (``bot.directory.offers``); this module keeps what the
+conversation needs: the list the person saw, in the words they saw, and reading their
+answer ("2", "the housing one", "more", "none").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from datetime import datetime
+from typing import Any
+
+from bot.store.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+_loaded: set[str] = set()
+_lock = threading.Lock()
+SMS_CHANNELS = ("twilio",)
+
+
+def _ensure_directory(session, url_key: str) -> None:
+    from bot.directory.offers import ensure_loaded
+
+    with _lock:
+        if url_key in _loaded:
+            return
+        if ensure_loaded(session):
+            logger.info("Loaded the shipped directory into an empty database")
+        _loaded.add(url_key)
+
+
+def find_offers(needs: list[str], strengths: list[str], at: datetime, *, channel: str,
+                exclude_ids: list[str] | tuple[str, ...] = (), round_number: int = 1,
+                limit: int = 3, url: str | None = None) -> list[dict[str, Any]]:
+    """Offers to show now, as plain dicts kept on the introduction: id, name, text, round."""
+    from bot.directory.offers import format_offer, matches_for_person
+
+    style = "sms" if channel in SMS_CHANNELS else "web"
+    with session_scope(url) as session:
+        _ensure_directory(session, str(session.get_bind().url))
+        matches = matches_for_person(session, needs, strengths, at, limit=limit, exclude_ids=exclude_ids)
+    return [
+        {"id": m.offer.oruk_id, "name": m.offer.name, "text": format_offer(m, style, at),
+         "reason": m.reason, "round": round_number}
+        for m in matches
+    ]
+
+
+def offers_message(offers: list[dict[str, Any]], *, first_round: bool, sms: bool = False) -> str:
+    """The list in plain words, numbered so a person can answer with a number by text.
+
+    By text it is kept to two SMS segments: a short heading and a short reply line.
+    """
+    if sms:
+        head = "Places that might help:" if first_round else "Some others:"
+    else:
+        head = "Here are some places that might help:" if first_round else "Here are some others:"
+    lines = [head] + [f"{n}. {o['text']}" for n, o in enumerate(offers, start=1)]
+    numbers = ", ".join(str(n) for n in range(1, len(offers) + 1))
+    if sms:
+        lines.append(f"Reply {numbers}, MORE or NONE.")
+    else:
+        lines.append(f"Reply {numbers} to choose, \"more\" for others, or \"none\".")
+    return "\n".join(lines)
+
+
+def latest_round(offers_given: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The offers shown most recently (the ones a number refers to)."""
+    if not offers_given:
+        return []
+    last = max(int(o.get("round", 1)) for o in offers_given)
+    return [o for o in offers_given if int(o.get("round", 1)) == last]
+
+
+_MORE = re.compile(r"\b(more|others?|else|different|another)\b", re.IGNORECASE)
+_NONE = re.compile(r"\b(none|neither|no thanks|nothing|not for me|no)\b", re.IGNORECASE)
+
+
+def read_choice(answer: str, shown: list[dict[str, Any]]) -> dict[str, Any] | str | None:
+    """The chosen offer, "more", "none", or None when the answer is unclear."""
+    text = (answer or "").strip()
+    number = re.fullmatch(r"(?:number\s*)?(\d)\.?", text.lower())
+    if number:
+        index = int(number.group(1)) - 1
+        return shown[index] if 0 <= index < len(shown) else None
+    lowered = text.lower()
+    for offer in shown:
+        name = offer["name"].lower()
+        if name and (name in lowered or (len(lowered) >= 5 and lowered in name)):
+            return offer
+    if _MORE.search(text):
+        return "more"
+    if _NONE.search(text):
+        return "none"
+    return None

@@ -1,0 +1,99 @@
+"""A whole self-introduction by SMS: signed webhooks in, replies out through the real twilio
+client to the fake Twilio API on loopback, against the real model and action server."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from bot.channels.fake_twilio import FakeTwilio, signed_webhook, webhook_params
+from bot.channels.sms_text import segments
+from bot.config import Settings
+from bot.store.db import session_scope
+from bot.store.models import Handoff, Introduction
+from tests.support.stack import RasaStack
+
+pytestmark = pytest.mark.model
+TOKEN = Settings().twilio_auth_token
+
+
+@pytest.fixture(scope="module")
+def sms(trained_model, tmp_path_factory):
+    fake = FakeTwilio().start()
+    stack = RasaStack(workdir=tmp_path_factory.mktemp("sms"), model=trained_model)
+    webhook = f"{stack.rasa_url}/webhooks/twilio/webhook"
+    stack.credentials = {"rest": None, "bot.channels.twilio_sms.TwilioSmsInput": {
+        "public_url": webhook, "api_base": fake.base_url}}
+    stack.extra_env = {"LWFD_TWILIO_API_BASE": fake.base_url, "LWFD_PUBLIC_SMS_WEBHOOK_URL": webhook}
+    stack.start()
+    yield stack, fake, webhook
+    stack.stop()
+    fake.stop()
+
+
+def text_in(webhook: str, phone: str, body: str, *, sid: str | None = None, sign: bool = True) -> int:
+    params = webhook_params(phone, body, message_sid=sid)
+    headers = signed_webhook(params, webhook, TOKEN) if sign else {}
+    return requests.post(webhook, data=params, headers=headers, timeout=60).status_code
+
+
+def conversation(sms, phone: str, body: str) -> str:
+    """Text in; the texts that came back, joined."""
+    stack, fake, webhook = sms
+    before = len(fake.bodies_to(phone))
+    assert text_in(webhook, phone, body) == 200
+    return "\n".join(fake.bodies_to(phone)[before:])
+
+
+def test_a_whole_self_introduction_by_sms(sms):
+    stack = sms[0]
+    phone = "+447700900101"
+    reply = conversation(sms, phone, "hi")
+    assert "Is it OK for us to keep" in reply and "Reply 1 for" in reply
+    reply = conversation(sms, phone, "1")
+    assert "stop chat" in reply and "for yourself, or for someone else" in reply
+    assert "what's been going on for you" in conversation(sms, phone, "1")
+    assert "What matters most" in conversation(sms, phone, "my landlord is evicting me and i owe council tax")
+    assert "What do you enjoy" in conversation(sms, phone, "to keep my home")
+    assert "Who is around you" in conversation(sms, phone, "cooking for my kids")
+    offers = conversation(sms, phone, "my sister")
+    assert "Places that might help" in offers
+    assert segments(offers) <= 2, offers  # the offer fits two SMS segments
+    assert "How and when" in conversation(sms, phone, "2")
+    summary = conversation(sms, phone, "text me after 3pm")
+    assert "Here's what I've noted" in summary and "Reply 1 for" in summary
+    assert "passed this to the Hub team" in conversation(sms, phone, "1")
+
+    with session_scope(stack.app_db_url) as session:
+        intro = session.execute(select(Introduction).where(Introduction.sender_id == phone)).scalars().one()
+        handoff = session.execute(select(Handoff).where(Handoff.sender_id == phone)).scalars().one()
+    assert intro.channel == "twilio" and intro.status == "complete"
+    assert {"housing", "money"} <= set(intro.needs) and "cooking" in intro.strengths
+    assert intro.offer_chosen and handoff.channel == "twilio" and handoff.reason == "introduction"
+
+
+def test_crisis_by_sms_gets_the_numbers_by_text(sms):
+    reply = conversation(sms, "+447700900102", "cant do this no more gonna kms")
+    assert all(n in reply for n in ("999", "116 123", "85258"))
+
+
+def test_a_forged_webhook_is_refused_and_a_retry_is_answered_once(sms):
+    stack, fake, webhook = sms
+    phone = "+447700900103"
+    assert text_in(webhook, phone, "hi", sign=False) == 403
+    assert fake.bodies_to(phone) == []
+    assert text_in(webhook, phone, "hi", sid="SMretry000000000000000000000000001") == 200
+    first = len(fake.bodies_to(phone))
+    assert text_in(webhook, phone, "hi", sid="SMretry000000000000000000000000001") == 200
+    assert first > 0 and len(fake.bodies_to(phone)) == first
+
+
+def test_stop_stops_every_further_text(sms):
+    stack, fake, webhook = sms
+    phone = "+447700900104"
+    conversation(sms, phone, "hi")
+    assert "won't get any more texts" in conversation(sms, phone, "STOP")
+    count = len(fake.bodies_to(phone))
+    assert text_in(webhook, phone, "hello again") == 200
+    assert len(fake.bodies_to(phone)) == count
