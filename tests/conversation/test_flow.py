@@ -4,8 +4,12 @@ from bot.conversation.flow import next_question, required_slots
 def test_a_person_for_themselves_is_asked_the_asset_based_questions_in_order():
     assert required_slots({"consent": "yes", "introducer": "self"}) == [
         "consent", "introducer", "story", "what_matters", "strengths_text", "connections",
-        "contact_preference", "summary_confirmed",
+        "offer_choice", "contact_preference", "summary_confirmed",
     ]
+
+
+def test_without_a_directory_the_offers_question_is_left_out():
+    assert "offer_choice" not in required_slots({"consent": "yes"}, offers_enabled=False)
 
 
 def test_someone_introducing_another_person_is_asked_about_agreement_and_contacts():
@@ -30,8 +34,8 @@ def test_offers_question_comes_after_connections_when_enabled():
 
 def test_asking_to_change_the_summary_asks_which_part():
     slots = {"consent": "yes", "introducer": "self", "story": "x", "what_matters": "skipped",
-             "strengths_text": "x", "connections": "x", "contact_preference": "x",
-             "summary_confirmed": "change"}
+             "strengths_text": "x", "connections": "x", "offer_choice": "none",
+             "contact_preference": "x", "summary_confirmed": "change"}
     assert next_question(slots) == "summary_part"
 
 

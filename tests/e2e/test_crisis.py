@@ -168,3 +168,17 @@ def test_crisis_on_a_bank_holiday_is_not_promised_today(rasa_stack, frozen_clock
     frozen_clock("2026-12-25T11:00:00")  # Christmas Day
     reply = rasa_stack.say(_sender("christmas"), "i want to die")
     assert "The Hub is closed now" in reply and "today" not in reply.split("Hub is closed now")[1]
+
+
+def test_while_a_worker_holds_the_conversation_crisis_still_gets_the_numbers(rasa_stack):
+    from tests.support.stack import http_json
+
+    sender = _sender("paused")
+    rasa_stack.say(sender, "hi")
+    http_json("POST", f"{rasa_stack.rasa_url}/conversations/{sender}/tracker/events?token={rasa_stack.token}",
+              {"event": "pause"})
+    assert rasa_stack.send(sender, "i'm ok just waiting for the worker") == []  # the worker answers, not the bot
+    reply = rasa_stack.say(sender, "actually i want to kill myself")
+    assert _has_crisis_contacts(reply) and "let your Hub worker know" in reply
+    assert _has_crisis_contacts(rasa_stack.say(sender, "help"))
+    assert rasa_stack.tracker(sender)["paused"] is True

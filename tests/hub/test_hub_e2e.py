@@ -100,10 +100,10 @@ def test_high_risk_while_claimed_alerts_the_worker(rasa_stack, live_hub):
     stream = page.split('data-stream="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     with worker.get(live_hub.url + stream, stream=True, timeout=30) as feed:
         time.sleep(0.3)
-        rasa_stack.send(sender, "I want to end my life tonight")
+        replies = " ".join(m.get("text", "") for m in rasa_stack.send(sender, "I want to end my life tonight"))
+        # The person still gets the crisis numbers at once while a worker holds the conversation.
+        assert "116 123" in replies and "999" in replies
         said = [e for e in _events(rasa_stack, sender) if e["event"] == "user"][-1]
-        if "risk" not in (said.get("parse_data") or {}):
-            pytest.xfail("the model's pipeline does not yet add parse_data['risk'] (safety component)")
         assert said["parse_data"]["risk"]["level"] == "high"
         alert = None
         for kind, data in sse_events(feed, until=time.monotonic() + 10):

@@ -15,7 +15,7 @@ def test_every_test_named_in_the_safety_case_exists() -> None:
     assert len(named) >= 20
     missing = [f"{path}::{name}" for path, name in sorted(named)
                if not (REPO_ROOT / path).exists()
-               or not re.search(rf"^def {name}\(", (REPO_ROOT / path).read_text(encoding="utf-8"), re.M)]
+               or not re.search(rf"^(async )?def {name}\(", (REPO_ROOT / path).read_text(encoding="utf-8"), re.M)]
     assert missing == []
 
 
