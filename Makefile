@@ -24,6 +24,8 @@ help:
 	@echo "make train  train the model if the data changed"
 	@echo "make shell  talk to the assistant in this terminal"
 	@echo "make lint   ruff"
+	@echo "make eval   safety and understanding figures on the held-back sets (JSON)"
+	@echo "make bench  benchmarks that print figures (directory search, Hub queue)"
 
 check-python:
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -57,6 +59,15 @@ test: $(STAMP)
 	$(BIN)/ruff check bot actions tests bench scripts
 	$(BIN)/rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors --out var/test-results/core --quiet
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+eval: $(STAMP) train
+	@for set in tests/data/risk_heldout.yml tests/data/risk_fresh.yml tests/data/risk_blind2.yml; do \
+	  $(BIN)/bot safety eval --set $$set --model "$$(ls -t models/*.tar.gz | head -n1)"; done
+	@$(BIN)/bot analyse --file tests/data/nlu_heldout.yml --summary
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_directory.py
+	$(BIN)/python bench/bench_hub_queue.py
 
 clean:
 	rm -rf var .rasa test-artifacts

@@ -34,10 +34,7 @@ wait_for() {  # wait_for NAME URL LOGFILE
   exit 1
 }
 
-$BIN/bot db upgrade >/dev/null
-if $BIN/python -c "import bot.directory.offers" 2>/dev/null; then
-  $BIN/bot directory ensure-loaded || echo "Could not load the shipped directory; offers will be empty." >&2
-fi
+$BIN/bot db upgrade >/dev/null  # the shipped sample directory loads itself on first use
 
 echo "Starting the action server on port $ACTIONS_PORT..."
 $BIN/rasa run actions --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &
@@ -55,13 +52,11 @@ $BIN/rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --port "$RASA_PORT" \
 pids+=($!)
 wait_for "The Rasa server" "http://127.0.0.1:$RASA_PORT/" var/log/rasa.log
 
-hub_line="(the Hub console is not installed yet)"
-if $BIN/python -c "import bot.hub.app" 2>/dev/null; then
-  $BIN/python -m bot.hub >var/log/hub.log 2>&1 &
-  pids+=($!)
-  wait_for "The Hub console" "http://127.0.0.1:$HUB_PORT/login" var/log/hub.log
-  hub_line="http://localhost:$HUB_PORT/   (create a login: .venv/bin/bot hub add-user NAME --role worker)"
-fi
+echo "Starting the Hub console on port $HUB_PORT..."
+$BIN/python -m bot.hub >var/log/hub.log 2>&1 &
+pids+=($!)
+wait_for "The Hub console" "http://127.0.0.1:$HUB_PORT/login" var/log/hub.log
+hub_line="http://localhost:$HUB_PORT/   (create a login: .venv/bin/bot hub add-user NAME --role worker)"
 
 cat <<TXT
 
