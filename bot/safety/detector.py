@@ -99,7 +99,8 @@ class RuleLayer:
         words = set()
         for text in itertools.chain(
             (p.pattern for p in lexicon.phrases), (w for _, w in lexicon.together_means),
-            lexicon.together_intent, lexicon.idioms, lexicon.pseudo_negations,
+            lexicon.together_intent, (w for _, w in lexicon.present_means), lexicon.presence,
+            lexicon.idioms, lexicon.pseudo_negations,
             lexicon.past_markers, lexicon.present_markers, lexicon.negation_cues, lexicon.terminators,
         ):
             for unit in text.split():
@@ -111,12 +112,14 @@ class RuleLayer:
         self._risk = Matcher(self._nlp.vocab)
         for index, phrase in enumerate(lexicon.phrases):
             self._risk.add(str(index), self._compile(phrase.pattern))
-        self._means = Matcher(self._nlp.vocab)
-        for category, word in lexicon.together_means:  # exact words: lemmas would catch "go" for "gone"
-            self._means.add(category, self._compile(" ".join("=" + w for w in word.split())))
+        self._means = self._exact_matcher(lexicon.together_means)
         self._intent = Matcher(self._nlp.vocab)
         for index, word in enumerate(lexicon.together_intent):
             self._intent.add(f"intent{index}", self._compile(word))
+        self._present_means = self._exact_matcher(lexicon.present_means)
+        self._presence = Matcher(self._nlp.vocab)
+        for index, cue in enumerate(lexicon.presence):
+            self._presence.add(f"presence{index}", self._compile(cue))
         self._context: dict[str, Any] = {}
         for name, items in (("idiom", lexicon.idioms), ("pseudo", lexicon.pseudo_negations),
                             ("past", lexicon.past_markers), ("present", lexicon.present_markers)):
@@ -124,6 +127,15 @@ class RuleLayer:
             for index, item in enumerate(items):
                 matcher.add(f"{name}{index}", self._compile(item))
             self._context[name] = matcher
+
+    def _exact_matcher(self, means: tuple[tuple[str, str], ...]):  # -> spacy Matcher
+        """Means words matched exactly as written: lemmas would catch "go" for "gone"."""
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(self._nlp.vocab)
+        for category, word in means:
+            matcher.add(category, self._compile(" ".join("=" + w for w in word.split())))
+        return matcher
 
     # --- normalising ------------------------------------------------------------------
     def _spell(self, text: str) -> str:
@@ -201,14 +213,25 @@ class RuleLayer:
                 level = "possible"
             hits.append(_Hit(phrase, start, end, found, level))
         hits += self._safety_net(doc, idioms, pseudo, sentence, past, present)
+        hits += self._safety_net(doc, idioms, pseudo, sentence, past, present,
+                                 means=self._present_means, cues=self._presence, level="high")
         set_aside += [f'everyday saying: "{doc[s:e].text}"' for s, e in idioms]
         result = _summarise(hits, young)
         result.set_aside = list(dict.fromkeys(set_aside))
         return result
 
     def _safety_net(self, doc, idioms: list[tuple[int, int]], pseudo: set[int], sentence: list[int],
-                    past: set[int], present: set[int]) -> list[_Hit]:
-        """A means word and an intent word in one sentence, neither set aside: "possible"."""
+                    past: set[int], present: set[int], means=None, cues=None,
+                    level: str = "possible") -> list[_Hit]:
+        """A means word and an intent word in one sentence, neither set aside: "possible".
+
+        With ``means``/``cues``/``level`` given, the same test for the "present_with" rule:
+        means or a dangerous place, and someone there with it now ("sat in the bath with a
+        razor", "on the top floor of the car park"): "high".
+        """
+        means = self._means if means is None else means
+        cues = self._intent if cues is None else cues
+        label = "(safety net)" if level == "possible" else "(means or place, present now)"
         def usable(start: int, end: int) -> bool:
             if any(start < i_end and i_start < end for i_start, i_end in idioms):
                 return False
@@ -217,17 +240,18 @@ class RuleLayer:
             return sentence[start] not in past or sentence[start] in present
 
         intents: dict[int, str] = {}
-        for _, start, end in self._intent(doc):
+        for _, start, end in cues(doc):
             if usable(start, end):
                 intents.setdefault(sentence[start], doc[start:end].text)
         hits = []
-        for match_id, start, end in self._means(doc):
+        for match_id, start, end in means(doc):
             said = intents.get(sentence[start])
             if said is None or not usable(start, end):
                 continue
             category = self._nlp.vocab.strings[match_id]
-            phrase = RiskPhrase("possible", category, "(safety net)")
-            hits.append(_Hit(phrase, start, end, f"{doc[start:end].text}\" with \"{said}", "possible"))
+            phrase = RiskPhrase(level, category, label)
+            hit_level = level if sentence[start] not in past else "possible"
+            hits.append(_Hit(phrase, start, end, f"{doc[start:end].text}\" with \"{said}", hit_level))
         return hits
 
     def _negated(self, doc, start: int, pseudo: set[int]) -> bool:  # doc: spacy Doc

@@ -51,6 +51,9 @@ class SafetyLexicon:
     # The safety net: a "means" word and an "intent" word in one sentence make "possible".
     together_means: tuple[tuple[str, str], ...] = ()  # (category, word)
     together_intent: tuple[str, ...] = ()
+    # Means or a dangerous place with someone there now, in one sentence, make "high".
+    present_means: tuple[tuple[str, str], ...] = ()  # (category, word)
+    presence: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, directory: Path | None = None) -> SafetyLexicon:
@@ -60,11 +63,9 @@ class SafetyLexicon:
         phrases: list[RiskPhrase] = []
         risk_doc = dict(docs["risk_phrases.yml"] or {})
         together = risk_doc.pop("together", None) or {}
-        means: list[tuple[str, str]] = []
-        for category, items in (together.get("means") or {}).items():
-            if category not in CATEGORIES:
-                raise SafetyLexiconError(f"risk_phrases.yml: unknown category {category!r} under together")
-            means.extend((category, _clean(word)) for word in items or [] if _clean(word))
+        means = _means(together, "together")
+        present_with = risk_doc.pop("present_with", None) or {}
+        present_means = _means(present_with, "present_with")
         for level, groups in risk_doc.items():
             if level not in ("possible", "high"):
                 raise SafetyLexiconError(f"risk_phrases.yml: unknown level {level!r}")
@@ -87,7 +88,18 @@ class SafetyLexicon:
             spellings={_clean(k): _clean(v) for k, v in spellings.items() if _clean(k)},
             together_means=tuple(means),
             together_intent=_strings(together, "intent"),
+            present_means=tuple(present_means),
+            presence=_strings(present_with, "presence"),
         )
+
+
+def _means(section: dict[str, Any], name: str) -> list[tuple[str, str]]:
+    means: list[tuple[str, str]] = []
+    for category, items in (section.get("means") or {}).items():
+        if category not in CATEGORIES:
+            raise SafetyLexiconError(f"risk_phrases.yml: unknown category {category!r} under {name}")
+        means.extend((category, _clean(word)) for word in items or [] if _clean(word))
+    return means
 
 
 def _read(path: Path) -> Any:

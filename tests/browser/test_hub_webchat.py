@@ -8,18 +8,14 @@ the citizen's window marked as from a person, and the citizen's answer reaches t
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from bot.store.db import session_scope
-from bot.store.models import Handoff
 from tests.browser.test_webchat import open_chat, start_conversation
-from tests.hub.support import HubProcess, make_user
+from tests.hub.support import HubProcess, make_user, wait_for_handoff
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -33,23 +29,12 @@ def console(webchat_server, tmp_path_factory) -> Iterator[HubProcess]:
     process.stop()
 
 
-def _handoff_for(db: str, sender: str, seconds: float = 20.0) -> Handoff:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with session_scope(db) as session:
-            row = session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars().first()
-        if row is not None:
-            return row
-        time.sleep(0.2)
-    raise AssertionError("the web chat request for a person was never queued")
-
-
 def test_worker_reply_reaches_the_web_chat_window(webchat_server, console, new_page: Any):
     citizen = open_chat(new_page, webchat_server.url)
     session_id = start_conversation(citizen)
     citizen.locator("#lw-input").fill("can I talk to a real person please")
     citizen.locator("#lw-input").press("Enter")
-    handoff = _handoff_for(webchat_server.stack.app_db_url, session_id)
+    handoff = wait_for_handoff(webchat_server.stack.app_db_url, session_id)
 
     make_user(webchat_server.stack.app_db_url, "webchat_worker", display_name="Sam")
     worker = new_page(width=1200, height=900)

@@ -28,6 +28,13 @@ def _has_crisis_contacts(reply: str) -> bool:
     return all(number in reply for number in CRISIS_NUMBERS)
 
 
+def _begin(stack, sender: str) -> str:
+    """Hello, yes to consent, for me: the reply asks what's been going on."""
+    stack.say(sender, "hi")
+    stack.say(sender, "yes")
+    return stack.say(sender, "me")
+
+
 def _handoffs(stack, sender):
     with session_scope(stack.app_db_url) as session:
         return session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars().all()
@@ -46,9 +53,7 @@ def test_crisis_in_the_first_message(rasa_stack):
 
 def test_crisis_mid_introduction_then_the_person_carries_on(rasa_stack):
     sender = _sender("mid")
-    rasa_stack.say(sender, "hi")
-    rasa_stack.say(sender, "yes")
-    assert "what's been going on for you" in rasa_stack.say(sender, "me")
+    assert "what's been going on for you" in _begin(rasa_stack, sender)
     reply = rasa_stack.say(sender, "honestly i dont want to be alive anymore")
     assert _has_crisis_contacts(reply)
     assert "what's been going on for you" in reply  # the question comes back
@@ -72,9 +77,7 @@ def test_im_fine_never_clears_the_flag_and_help_stays_one_word_away(rasa_stack):
 
 def test_idioms_do_not_raise_the_alarm(rasa_stack):
     sender = _sender("idiom")
-    rasa_stack.say(sender, "hi")
-    rasa_stack.say(sender, "yes")
-    rasa_stack.say(sender, "me")
+    _begin(rasa_stack, sender)
     reply = rasa_stack.say(sender, "this debt is killing me, i could murder a takeaway")
     assert "116 123" not in reply and "What matters most" in reply
     assert rasa_stack.slots(sender)["risk_flag"] is None
@@ -82,9 +85,7 @@ def test_idioms_do_not_raise_the_alarm(rasa_stack):
 
 def test_a_possible_sign_gets_one_caring_question(rasa_stack):
     sender = _sender("possible")
-    rasa_stack.say(sender, "hi")
-    rasa_stack.say(sender, "yes")
-    rasa_stack.say(sender, "me")
+    _begin(rasa_stack, sender)
     reply = rasa_stack.say(sender, "i just can't cope anymore, what's the point")
     assert "are you thinking about ending your life" in reply
     reply = rasa_stack.say(sender, "no")
@@ -114,9 +115,7 @@ def stack_without_actions(trained_model, tmp_path_factory):
 def test_crisis_reaches_the_person_when_the_action_server_is_down(stack_without_actions):
     stack = stack_without_actions
     sender = _sender("down")
-    stack.say(sender, "hi")
-    stack.say(sender, "yes")
-    stack.say(sender, "me")
+    _begin(stack, sender)
     stack.stop_actions()
     try:
         assert _has_crisis_contacts(stack.say(sender, "i want to end my life"))

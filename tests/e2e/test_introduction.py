@@ -17,6 +17,13 @@ def _sender(name: str) -> str:
     return f"{name}-{uuid.uuid4().hex[:8]}"
 
 
+def _begin(stack, sender: str) -> str:
+    """Hello, yes to consent, for me: the reply asks what's been going on."""
+    stack.say(sender, "hi")
+    stack.say(sender, "yes")
+    return stack.say(sender, "me")
+
+
 def _introductions(stack, sender):
     with session_scope(stack.app_db_url) as session:
         return session.execute(select(Introduction).where(Introduction.sender_id == sender)).scalars().all()
@@ -97,9 +104,7 @@ def test_every_question_can_be_skipped(rasa_stack):
 
 def test_stop_asks_to_confirm_and_carry_on_returns_to_the_question(rasa_stack):
     sender = _sender("stopper")
-    rasa_stack.say(sender, "hi")
-    rasa_stack.say(sender, "yes")
-    rasa_stack.say(sender, "me")
+    _begin(rasa_stack, sender)
     assert "Would you like to stop here?" in rasa_stack.say(sender, "stop")
     assert "what's been going on for you" in rasa_stack.say(sender, "no")
     assert "Would you like to stop here?" in rasa_stack.say(sender, "stop")
@@ -108,9 +113,7 @@ def test_stop_asks_to_confirm_and_carry_on_returns_to_the_question(rasa_stack):
 
 def test_start_again_begins_a_new_introduction_and_keeps_the_old_record(rasa_stack):
     sender = _sender("again")
-    rasa_stack.say(sender, "hi")
-    rasa_stack.say(sender, "yes")
-    rasa_stack.say(sender, "me")
+    _begin(rasa_stack, sender)
     rasa_stack.say(sender, "i'm stressed about money")
     reply = rasa_stack.say(sender, "start again")
     assert "start again from the beginning" in reply and "Is it OK for us to keep" in reply
@@ -120,9 +123,7 @@ def test_start_again_begins_a_new_introduction_and_keeps_the_old_record(rasa_sta
 
 def test_a_person_coming_back_can_pick_up_where_they_left_off(rasa_stack):
     sender = _sender("returning")
-    rasa_stack.say(sender, "hi")
-    rasa_stack.say(sender, "yes")
-    rasa_stack.say(sender, "me")
+    _begin(rasa_stack, sender)
     rasa_stack.say(sender, "i lost my job and feel so low")
     rasa_stack.send(sender, "/session_start")  # what Rasa does after a long gap
     assert "pick up where you left off, or start fresh" in rasa_stack.say(sender, "hi")
@@ -132,9 +133,7 @@ def test_a_person_coming_back_can_pick_up_where_they_left_off(rasa_stack):
 
 def test_a_person_coming_back_can_start_fresh(rasa_stack):
     sender = _sender("fresh")
-    rasa_stack.say(sender, "hi")
-    rasa_stack.say(sender, "yes")
-    rasa_stack.say(sender, "me")
+    _begin(rasa_stack, sender)
     rasa_stack.say(sender, "my partner left and i cant pay the rent")
     rasa_stack.send(sender, "/session_start")
     rasa_stack.say(sender, "hello")

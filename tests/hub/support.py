@@ -249,3 +249,20 @@ def sse_events(response: requests.Response, *, until: float) -> Any:
             event = raw[6:].strip()
         elif raw.startswith("data:"):
             data.append(raw[5:].strip())
+
+
+def wait_for_handoff(db: str, sender: str, seconds: float = 20.0):
+    """The person's handoff row, once the action server has written it."""
+    from sqlalchemy import select
+
+    from bot.store.db import session_scope
+    from bot.store.models import Handoff
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with session_scope(db) as session:
+            row = session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars().first()
+        if row is not None:
+            return row
+        time.sleep(0.2)
+    raise AssertionError(f"no handoff was written for {sender}")

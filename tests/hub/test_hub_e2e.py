@@ -12,11 +12,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
 
-from bot.store.db import session_scope
-from bot.store.models import Handoff
-from tests.hub.support import HubProcess, Staff, make_user, sse_events
+from tests.hub.support import HubProcess, Staff, make_user, sse_events, wait_for_handoff
 
 pytestmark = pytest.mark.model
 
@@ -29,17 +26,6 @@ def live_hub(rasa_stack, tmp_path_factory) -> Iterator[HubProcess]:
     process.stop()
 
 
-def _wait_for_handoff(db: str, sender: str, seconds: float = 10.0) -> Handoff:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with session_scope(db) as session:
-            row = session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars().first()
-            if row is not None:
-                return row
-        time.sleep(0.2)
-    raise AssertionError(f"no handoff was written for {sender}")
-
-
 def _events(rasa_stack, sender: str) -> list[dict]:
     return rasa_stack.tracker(sender)["events"]
 
@@ -49,7 +35,7 @@ def test_worker_takes_over_and_hands_back_a_real_conversation(rasa_stack, live_h
     rasa_stack.say(sender, "hi")
     rasa_stack.say(sender, "yes")
     rasa_stack.say(sender, "can I talk to a real person please")
-    handoff = _wait_for_handoff(rasa_stack.app_db_url, sender)
+    handoff = wait_for_handoff(rasa_stack.app_db_url, sender)
 
     make_user(rasa_stack.app_db_url, f"e2e_{sender[-8:]}", display_name="Sam")
     worker = Staff(live_hub.url)
@@ -90,7 +76,7 @@ def test_high_risk_while_claimed_alerts_the_worker(rasa_stack, live_hub):
     sender = f"hub-e2e-risk-{uuid.uuid4().hex[:8]}"
     rasa_stack.say(sender, "hi")
     rasa_stack.say(sender, "can I speak to someone from the hub")
-    handoff = _wait_for_handoff(rasa_stack.app_db_url, sender)
+    handoff = wait_for_handoff(rasa_stack.app_db_url, sender)
     make_user(rasa_stack.app_db_url, f"e2e_r_{sender[-8:]}")
     worker = Staff(live_hub.url)
     worker.login(f"e2e_r_{sender[-8:]}")
@@ -155,7 +141,7 @@ def test_sms_person_gets_the_worker_reply_by_text_and_stop_is_respected(sms_stac
     phone = "+447700900555"
     _text_in(webhook, phone, "hi")
     _text_in(webhook, phone, "can I talk to a real person please")
-    handoff = _wait_for_handoff(stack.app_db_url, phone)
+    handoff = wait_for_handoff(stack.app_db_url, phone)
     assert handoff.channel == "twilio"
 
     make_user(stack.app_db_url, "sms_worker", display_name="Sam")

@@ -195,3 +195,70 @@ def test_safety_net_asks_when_means_and_intent_meet() -> None:
 def test_a_daily_dose_is_not_an_overdose() -> None:
     assert assess("I take 20mg citalopram every morning").level == "none"
     assert assess("i took 20 citalopram an hour ago").level == "high"
+
+
+@pytest.mark.parametrize("text", [
+    "im lying in the bath with a blade",
+    "i am stood on the edge of the bridge",
+    "i am up on the top level of the multi storey",
+    "sitting on the cliff edge in the dark",
+    "ive got the blade in my hand",
+    "heading to the cliffs now, nobody will notice",
+])
+def test_means_or_place_with_someone_there_now_is_high(text: str) -> None:
+    result = assess(text)
+    assert result.level == "high", result.reasons
+    assert any("present now" in r or "(high)" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "i need a new razor for shaving",
+    "my desk is on the top floor of the office",
+    "i left my car in the car park at work",
+    "there is a nice bridge on my walk",
+    "sat on the edge of my bed all morning, so tired",
+    "i need a repeat of my pills for my blood pressure",
+    "i've got a chest infection",
+    "I'd kill for a coffee",
+    "shoot me a text when you can",
+    "i am on the bus going over the bridge",
+])
+def test_everyday_places_and_means_stay_quiet(text: str) -> None:
+    assert assess(text).level == "none", assess(text).reasons
+
+
+def test_means_or_place_in_the_past_is_set_aside_unless_it_is_back() -> None:
+    assert assess("years ago i stood on the bridge").level == "none"
+    assert assess("years ago i stood on the bridge and tonight i am back again").level in ("possible", "high")
+    assert assess("i am not on the bridge, i am at home").level == "none"
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("i think its time i ended things", "suicide"),
+    ("had enough of living, i just want to go and be with my husband", "suicide"),
+    ("gave my dog to my sister so she can look after him when im gone", "suicide"),
+    ("i put all my affairs in order this afternoon", "suicide"),
+    ("i keep hitting myself in the face", "self_harm"),
+    ("im going to stab him when he gets home", "harm_to_others"),
+    ("he says if i leave he will kill me and the children", "abuse"),
+    ("he made me have sex even though i said no", "abuse"),
+    ("he had his hands round my throat last night", "abuse"),
+    ("my carer takes my pension and im frightened of her", "abuse"),
+    ("pain in my chest going down my left arm", "medical_emergency"),
+    ("her face is drooping and her speech is slurred", "medical_emergency"),
+    ("my lips are swelling and my throat is closing", "medical_emergency"),
+])
+def test_warning_signs_by_category_are_high(text: str, category: str) -> None:
+    result = assess(text)
+    assert result.level == "high", result.reasons
+    assert category in result.categories
+
+
+def test_present_with_rule_is_read_from_the_word_list(tmp_path: Path) -> None:
+    edited = _copy_lexicon(tmp_path)
+    path = edited / "risk_phrases.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    self_harm: [razor,", "    self_harm: [harpoon, razor,", 1), encoding="utf-8")
+    layer = RuleLayer(SafetyLexicon.load(edited))
+    assert layer.assess("sitting here with a harpoon").level == "high"
+    assert assess("sitting here with a harpoon").level == "none"

@@ -62,8 +62,8 @@ def test_heldout_sets_never_used_for_training(heldout: list[dict], blind: list[d
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "Quality bar for the whole pipeline. The rule layer alone reaches recall of high 0.95 "
-    "(6 of 117 missed, listed by `bot safety eval`); the trained classifier is meant to close "
+    "Quality bar for the whole pipeline. The rule layer alone reaches recall of high 0.96 "
+    "(5 of 117 missed, listed by `bot safety eval`); the trained classifier is meant to close "
     "the gap: measure with `bot safety eval --model`. Strict: remove this mark once it passes."))
 def test_rule_layer_meets_quality_bar(figures: dict) -> None:
     assert figures["recall_high"] >= 0.98
@@ -72,7 +72,7 @@ def test_rule_layer_meets_quality_bar(figures: dict) -> None:
 
 def test_rule_layer_regression_floor(figures: dict) -> None:
     """Today's honest figures; a word-list edit that makes them worse fails here."""
-    assert figures["recall_high"] >= 0.94
+    assert figures["recall_high"] >= 0.95
     assert figures["recall_possible"] >= 0.95
     assert figures["false_alarm_rate"] <= 0.05
     assert figures["false_alarm_rate_high"] <= 0.05
