@@ -155,7 +155,10 @@ class RiskDetector(GraphComponent):
         escalate = self._config["classifier_escalate_threshold"]
         if level == "possible" and name == RISK_HIGH and confidence >= escalate:
             return "high", reasons + [said]
-        if (level == "none" and not rules.set_aside and name in RISK_INTENTS
+        # Only a sure ``risk_high`` raises the alarm on its own: the classifier's softer
+        # ``risk_possible`` class proved too noisy ("hi, a friend said to message you" at 0.9+),
+        # and "possible" is the rule layer's to give.
+        if (level == "none" and not rules.set_aside and name == RISK_HIGH
                 and confidence >= self._config["classifier_possible_threshold"]):
             return "possible", reasons + [said]
         return level, reasons

@@ -93,6 +93,13 @@ def test_sure_classifier_without_rule_match_is_at_least_possible(detector: RiskD
     assert any("classifier" in r for r in msg.get("risk")["reasons"])
 
 
+def test_classifier_possible_alone_does_not_raise_the_alarm(detector: RiskDetector) -> None:
+    msg = run(detector, message("hi, a friend said to message you", [("risk_possible", 0.95), ("greet", 0.04)]))
+    assert msg.get("risk")["level"] == "none"
+    assert msg.get(INTENT)["name"] != "risk_possible"
+    assert entity_values(msg) == {}
+
+
 def test_unsure_classifier_without_rule_match_is_none(detector: RiskDetector) -> None:
     text = "the water looks so peaceful from up here"
     msg = run(detector, message(text, [("risk_high", 0.5), ("share_story", 0.45)]))
