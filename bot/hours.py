@@ -24,6 +24,7 @@ NOW_ENV = "LWFD_NOW"
 NOW_FILE_ENV = "LWFD_NOW_FILE"  # a file holding the frozen time, re-read on every call
 SMALL_HOURS_END = 6  # before 06:00 a person may still call the coming day "tomorrow"
 _SEARCH_DAYS = 60  # no real closure is longer; stops a misconfigured file looping forever
+_LOADED: dict[tuple[str, int], Any] = {}  # parsed hours files, by path and modification time
 
 
 class HoursError(ValueError):
@@ -87,8 +88,16 @@ class HubHours:
         path = Path(path)
         if not path.exists():
             return cls()
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return cls.from_dict(document, where=str(path))
+        # Asked on every turn that makes a promise: parse once per version of the file, so an
+        # edit still takes effect at once without re-reading YAML each time.
+        key = (str(path.resolve()), path.stat().st_mtime_ns)
+        cached = _LOADED.get(key)
+        if cached is None:
+            document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            cached = cls.from_dict(document, where=str(path))
+            _LOADED.clear()
+            _LOADED[key] = cached
+        return cached
 
     @classmethod
     def from_dict(cls, document: dict[str, Any], where: str = "hours") -> HubHours:

@@ -158,3 +158,17 @@ def test_bad_hours_file_is_refused(tmp_path: Path) -> None:
     bad.write_text('opening:\n  monday: ["17:00", "09:00"]\n', encoding="utf-8")
     with pytest.raises(HoursError):
         HubHours.load(bad)
+
+
+def test_load_parses_once_per_version_of_the_file(tmp_path) -> None:
+    import os
+
+    path = tmp_path / "hours.yml"
+    path.write_text("opening:\n  monday: ['09:00', '17:00']\n")
+    first = HubHours.load(path)
+    assert HubHours.load(path) is first  # not re-read on every turn
+    path.write_text("opening:\n  tuesday: ['09:00', '17:00']\n")
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9, path.stat().st_mtime_ns + 10**9))
+    edited = HubHours.load(path)
+    assert edited is not first
+    assert not edited.is_open(london(2026, 11, 30, 10, 0)) and edited.is_open(london(2026, 12, 1, 10, 0))
