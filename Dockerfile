@@ -8,8 +8,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 RUN useradd --create-home --uid 1001 lwfd
 WORKDIR /app
 
-COPY requirements.lock ./
-RUN pip install --no-cache-dir -r requirements.lock
+COPY requirements.lock requirements-nodeps.txt ./
+RUN pip install --no-cache-dir -r requirements.lock \
+ && pip install --no-cache-dir --no-deps --require-hashes -r requirements-nodeps.txt
 COPY pyproject.toml ./
 COPY bot ./bot
 COPY actions ./actions

@@ -33,10 +33,11 @@ check-python:
 	  echo "Install it with pyenv: 'pyenv install 3.10.13', then run make again."; \
 	  exit 1; fi
 
-$(STAMP): requirements.lock pyproject.toml | check-python
+$(STAMP): requirements.lock requirements-nodeps.txt pyproject.toml | check-python
 	@test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade 'pip<24.1'
 	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-nodeps.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
@@ -61,7 +62,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 eval: $(STAMP) train
-	@for set in tests/data/risk_heldout.yml tests/data/risk_fresh.yml tests/data/risk_blind2.yml; do \
+	@for set in tests/data/risk_heldout.yml tests/data/risk_fresh.yml tests/data/risk_blind2.yml tests/data/risk_blind3.yml tests/data/risk_blind4.yml; do \
 	  $(BIN)/bot safety eval --set $$set --model "$$(ls -t models/*.tar.gz | head -n1)"; done
 	@$(BIN)/bot analyse --file tests/data/nlu_heldout.yml --summary
 
