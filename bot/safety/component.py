@@ -2,18 +2,22 @@
 
 It runs last in the pipeline, after DIETClassifier and FallbackClassifier, so whatever the
 conversation is doing (mid-form, after handoff, first message) risk is checked. It combines
-the rule layer (``bot.safety.detector``, word lists in ``data/safety/``) with the trained
-classifier's ``risk_high`` intent, adds ``risk`` to the parse result, rewrites the intent
+three signals: the rule layer (``bot.safety.detector``, word lists in ``data/safety/``),
+the meaning layer (``bot.safety.semantic``, a sentence encoder and a classifier trained on
+``data/safety/examples.yml``) and the trained intent classifier's ``risk_high`` intent.
+It adds ``risk`` to the parse result, rewrites the intent
 to ``risk_high``/``risk_possible`` so rules in ``data/rules.yml`` fire without the action
 server, and adds ``risk_level``/``risk_flag``/``young_person`` entities so slots fill
 without it too.
 
-The word lists are copied into the model when it is trained (the model that was tested
-is the model that runs) and hashed into the fingerprint, so editing a list retrains.
+The word lists and the trained meaning layer are stored in the model when it is trained
+(the model that was tested is the model that runs) and hashed into the fingerprint, so
+editing a list or the examples retrains.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 from pathlib import Path
@@ -30,7 +34,17 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.safety import lexicon as lexicon_files
 from bot.safety.detector import RiskAssessment, RuleLayer
+from bot.safety.encoder import EncoderUnavailable, sentence_encoder
 from bot.safety.lexicon import SafetyLexicon
+from bot.safety.semantic import (
+    EXAMPLES_FILE,
+    Example,
+    MeaningAssessment,
+    MeaningLayer,
+    MeaningModel,
+    load_examples,
+)
+from bot.safety.semantic import train as train_meaning
 from bot.safety.while_paused import install as install_crisis_while_paused
 
 # The Rasa server loads this module with the model: crisis help while a worker holds the
@@ -59,8 +73,19 @@ class RiskDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
-            # Where the word lists are read from at training time.
+            # Where the word lists and examples.yml are read from at training time.
             "lexicon_dir": "data/safety",
+            # Meaning layer: P(high) at least this makes "high", unless the rule layer set a
+            # phrase aside ("not", an everyday saying, the past) ...
+            "meaning_high_threshold": 0.5,
+            # ... in which case the meaning layer must be at least this sure.
+            "meaning_set_aside_threshold": 0.8,
+            # Meaning layer: P(possible) + P(high) at least this makes "possible" (nothing set aside).
+            "meaning_possible_threshold": 0.7,
+            # Meaning layer: rule layer says "possible" and P(high) at least this: "high".
+            "meaning_escalate_threshold": 0.2,
+            # Regularisation of the meaning classifier (larger fits the examples more closely).
+            "meaning_regularisation": 8.0,
             # Classifier says risk (risk_high or risk_possible) at least this sure, and the
             # rule layer found nothing and set nothing aside: treat as "possible".
             "classifier_possible_threshold": 0.8,
@@ -74,15 +99,20 @@ class RiskDetector(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """A hash of the word lists: editing any of them makes ``rasa train`` retrain this."""
-        return lexicon_files.fingerprint(_lexicon_dir(config))
+        """A hash of the word lists and examples: editing any of them makes ``rasa train`` retrain this."""
+        directory = _lexicon_dir(config)
+        examples = directory / EXAMPLES_FILE
+        digest = hashlib.sha256(lexicon_files.fingerprint(directory).encode())
+        digest.update(examples.read_bytes() if examples.exists() else b"<missing>")
+        return digest.hexdigest()
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 layer: RuleLayer) -> None:
+                 layer: RuleLayer, meaning: MeaningLayer | None = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self._layer = layer
+        self._meaning = meaning
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -92,22 +122,43 @@ class RiskDetector(GraphComponent):
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> RiskDetector:
-        """Use the word lists stored in the model; fall back to data/safety for old models."""
+        """Use the word lists and meaning layer stored in the model.
+
+        A model without word lists (older than them) reads data/safety. If the meaning layer
+        cannot be loaded (missing, or the installed encoder differs from the one it was
+        trained with) the detector still runs on rules and the classifier, and says so
+        loudly: refusing to start would leave nobody answering crisis messages.
+        """
+        meaning = None
         try:
             with model_storage.read_from(resource) as path:
                 layer = RuleLayer(SafetyLexicon.load(path))
+                try:
+                    meaning = MeaningLayer(MeaningModel.load(Path(path)), sentence_encoder())
+                except (FileNotFoundError, ValueError, KeyError, EncoderUnavailable) as error:
+                    logger.error("RiskDetector: the meaning layer is OFF (%s); retrain the model", error)
         except (ValueError, FileNotFoundError):
             logger.warning("RiskDetector: no word lists in the model, reading %s", _lexicon_dir(config))
             layer = RuleLayer(SafetyLexicon.load(_lexicon_dir(config)))
-        return cls(config, model_storage, resource, layer)
+        return cls(config, model_storage, resource, layer, meaning)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Copy the word lists into the model (checked first: a broken list fails training)."""
+        """Store the word lists and the trained meaning layer in the model.
+
+        The lists and examples are checked first: a broken file fails training. The meaning
+        layer learns from examples.yml and from the assistant's own intent examples
+        (``risk_high``/``risk_possible`` as risk, every other intent as ordinary messages).
+        """
         source = _lexicon_dir(self._config)
         self._layer = RuleLayer(SafetyLexicon.load(source))
+        examples = load_examples(source / EXAMPLES_FILE) + _intent_examples(training_data)
+        self._meaning = MeaningLayer(
+            train_meaning(examples, sentence_encoder(), self._config["meaning_regularisation"]),
+            sentence_encoder())
         with self._model_storage.write_to(self._resource) as path:
             for name in lexicon_files.FILES:
                 shutil.copyfile(source / name, Path(path) / name)
+            self._meaning.model.save(Path(path))
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -122,13 +173,18 @@ class RiskDetector(GraphComponent):
         intent = message.get(INTENT) or {}
         ranking = message.get(INTENT_RANKING_KEY) or []
         classifier = _classifier_top(intent, ranking)
-        level, reasons = self._combine(rules, classifier)
+        meaning = self._meaning.assess(text) if self._meaning and text.strip() else None
+        level, reasons = self._combine(rules, classifier, meaning)
+        categories = list(rules.categories)
+        if meaning is not None and any("meaning layer" in r for r in reasons):  # it raised the level
+            categories = [c for c in lexicon_files.CATEGORIES if c in categories or c in meaning.categories]
         message.set("risk", {
             "level": level,
-            "categories": list(rules.categories),
+            "categories": categories,
             "reasons": reasons,
             "classifier_intent": intent.get("name"),
             "classifier_top": classifier,
+            "meaning": meaning.as_dict() if meaning else None,
             "young_person": rules.young_person,
         }, add_to_output=True)
         if level == "high":
@@ -147,9 +203,26 @@ class RiskDetector(GraphComponent):
         if entities:
             message.set(ENTITIES, (message.get(ENTITIES) or []) + entities, add_to_output=True)
 
-    def _combine(self, rules: RiskAssessment, classifier: dict[str, Any]) -> tuple[str, list[str]]:
-        """The rule level, raised by a sure classifier unless the rules set a phrase aside."""
+    def _combine(self, rules: RiskAssessment, classifier: dict[str, Any],
+                 meaning: MeaningAssessment | None = None) -> tuple[str, list[str]]:
+        """The rule level, raised by the meaning layer or a sure classifier.
+
+        Where the rules set a phrase aside ("not", an everyday saying, the past) the meaning
+        layer must be surer ("I'm not suicidal" sits close to "I'm suicidal" for a sentence
+        encoder), and neither it nor the classifier can make such a message "possible".
+        """
         level, reasons = rules.level, list(rules.reasons)
+        if meaning is not None and level != "high":
+            said_meaning = (f'it means much the same as "{meaning.nearest}" '
+                            f"(meaning layer: high {meaning.high:.2f}, possible {meaning.possible:.2f})")
+            needed = self._config["meaning_set_aside_threshold" if rules.set_aside else "meaning_high_threshold"]
+            if meaning.high >= needed:
+                return "high", reasons + [said_meaning]
+            if level == "possible" and meaning.high >= self._config["meaning_escalate_threshold"]:
+                return "high", reasons + [said_meaning]
+            if (level == "none" and not rules.set_aside
+                    and meaning.high + meaning.possible >= self._config["meaning_possible_threshold"]):
+                level, reasons = "possible", reasons + [said_meaning]
         name, confidence = classifier.get("name"), float(classifier.get("confidence") or 0.0)
         said = f"the trained classifier recognised {name} (confidence {confidence:.2f})"
         escalate = self._config["classifier_escalate_threshold"]
@@ -176,6 +249,14 @@ class RiskDetector(GraphComponent):
     def _entity(self, name: str, value: str, text: str) -> dict[str, Any]:
         return {"entity": name, "value": value, "start": 0, "end": len(text),
                 "confidence_entity": 1.0, "extractor": EXTRACTOR}
+
+
+def _intent_examples(training_data: TrainingData) -> list[Example]:
+    """The assistant's intent examples as meaning-layer examples: risk intents as risk, the rest as none."""
+    levels = {RISK_HIGH: "high", RISK_POSSIBLE: "possible"}
+    return [Example(text, levels.get(message.get(INTENT), "none"))
+            for message in training_data.intent_examples
+            if (text := (message.get(TEXT) or "").strip())]
 
 
 def _classifier_top(intent: dict[str, Any], ranking: list[dict[str, Any]]) -> dict[str, Any]:

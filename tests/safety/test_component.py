@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.safety.component import RiskDetector
 from bot.safety.lexicon import FILES, LEXICON_DIR
+from bot.safety.semantic import MeaningAssessment
 
 
 @pytest.fixture(scope="module")
@@ -160,9 +161,128 @@ def test_trained_model_keeps_its_own_word_lists(tmp_path: Path) -> None:
     storage = LocalModelStorage(tmp_path / "model")
     resource = Resource("risk_detector")
     context = ExecutionContext(GraphSchema({}), "test")
+    (copy / "examples.yml").write_text(SMALL_EXAMPLES, encoding="utf-8")
     RiskDetector.create(config, storage, resource, context).train(TrainingData())
-    for name in FILES:
+    for name in (*FILES, "examples.yml"):
         (copy / name).write_text("not: [valid", encoding="utf-8")  # later edits must not leak in
     loaded = RiskDetector.load(config, storage, resource, context)
     msg = run(loaded, message("kms", [("greet", 0.9)]))
     assert msg.get("risk")["level"] == "high"
+
+
+SMALL_EXAMPLES = """
+high:
+  suicide:
+    - "I'm going to kill myself tonight"
+    - "the pills are lined up and I'm taking them now"
+possible:
+  general:
+    - "sometimes I wish I could disappear"
+none:
+  - "can you help with my housing form"
+  - "what time do you open"
+"""
+
+
+class FixedMeaning:
+    """A meaning layer that always answers the same: for testing how the answers combine."""
+
+    def __init__(self, high: float, possible: float = 0.0) -> None:
+        self.answer = MeaningAssessment(high, possible, "I won't be a burden much longer", 0.8, ("suicide",))
+
+    def assess(self, text: str) -> MeaningAssessment:
+        return self.answer
+
+
+def with_meaning(detector: RiskDetector, high: float, possible: float = 0.0) -> RiskDetector:
+    return RiskDetector(detector._config, detector._model_storage, detector._resource, detector._layer,
+                        FixedMeaning(high, possible))
+
+
+def test_meaning_alone_raises_high_and_says_why(detector: RiskDetector) -> None:
+    msg = run(with_meaning(detector, 0.8), message("gave the dog to my neighbour, it's all in order now",
+                                                    [("share_story", 0.9)]))
+    risk = msg.get("risk")
+    assert risk["level"] == "high" and msg.get(INTENT)["name"] == "risk_high"
+    assert any("means much the same as" in r for r in risk["reasons"])
+    assert risk["meaning"]["high"] == 0.8
+    assert risk["categories"] == ["suicide"]  # the kind of risk of the example it is nearest
+
+
+def test_meaning_must_be_surer_to_overrule_a_not(detector: RiskDetector) -> None:
+    text = "I'm not suicidal, I just need help with housing"
+    msg = run(with_meaning(detector, 0.7, 0.25), message(text, [("share_story", 0.9)]))
+    assert msg.get("risk")["level"] == "none"
+    assert msg.get(INTENT)["name"] == "share_story"
+    msg = run(with_meaning(detector, 0.85), message(text, [("share_story", 0.9)]))
+    assert msg.get("risk")["level"] == "high"
+
+
+def test_meaning_below_the_bar_leaves_an_ordinary_message_alone(detector: RiskDetector) -> None:
+    msg = run(with_meaning(detector, 0.2, 0.2), message("my cat died last week", [("share_story", 0.9)]))
+    assert msg.get("risk")["level"] == "none"
+
+
+def test_meaning_possible_asks_the_safety_question(detector: RiskDetector) -> None:
+    msg = run(with_meaning(detector, 0.3, 0.45), message("disappearing sounds nice rn", [("share_story", 0.9)]))
+    assert msg.get("risk")["level"] == "possible"
+    msg = run(with_meaning(detector, 0.2, 0.3), message("disappearing sounds nice rn", [("share_story", 0.9)]))
+    assert msg.get("risk")["level"] == "none"
+
+
+def test_rule_possible_and_some_meaning_escalate_to_high(detector: RiskDetector) -> None:
+    msg = run(with_meaning(detector, 0.35), message("i feel like giving up", [("share_story", 0.9)]))
+    assert msg.get("risk")["level"] == "high"
+    msg = run(with_meaning(detector, 0.1), message("i feel like giving up", [("share_story", 0.9)]))
+    assert msg.get("risk")["level"] == "possible"
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, LocalModelStorage, Resource]:
+    """A RiskDetector trained on the project's own examples.yml, stored as Rasa stores it."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("trained"))
+    resource = Resource("risk_detector")
+    config = RiskDetector.get_default_config()
+    context = ExecutionContext(GraphSchema({}), "test")
+    intents = TrainingData([Message(data={TEXT: "what time do you open", INTENT: "ask_hours"})])
+    RiskDetector.create(config, storage, resource, context).train(intents)
+    return config, storage, resource
+
+
+def test_a_trained_detector_recognises_indirect_wording(trained) -> None:
+    config, storage, resource = trained
+    loaded = RiskDetector.load(config, storage, resource, ExecutionContext(GraphSchema({}), "test"))
+    # None of these is in examples.yml or the word lists.
+    for text in ("Posted the house keys back through the letterbox. Everything is sorted now, "
+                 "nobody has to worry about me after tonight",
+                 "been stockpiling my meds for months, got enough now, tonight's the night"):
+        risk = run(loaded, message(text, [("share_story", 0.9)])).get("risk")
+        assert risk["level"] == "high", (text, risk)
+        assert risk["meaning"]["nearest_example"]
+    for text in ("can I bring my daughter to the knitting group on thursday",
+                 "my phone's about to die, will text back tomorrow"):
+        assert run(loaded, message(text, [("share_story", 0.9)])).get("risk")["level"] == "none", text
+
+
+def test_a_model_without_a_meaning_layer_still_detects_risk(trained, tmp_path: Path,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    config, storage, resource = trained
+    copy = LocalModelStorage(tmp_path)
+    with storage.read_from(resource) as stored, copy.write_to(resource) as target:
+        for item in Path(stored).iterdir():
+            if not item.name.startswith("semantic"):
+                shutil.copyfile(item, Path(target) / item.name)
+    loaded = RiskDetector.load(config, copy, resource, ExecutionContext(GraphSchema({}), "test"))
+    assert "meaning layer is OFF" in caplog.text
+    risk = run(loaded, message("kms", [("greet", 0.9)])).get("risk")
+    assert risk["level"] == "high" and risk["meaning"] is None
+
+
+def test_fingerprint_follows_the_examples(tmp_path: Path) -> None:
+    copy = tmp_path / "safety"
+    shutil.copytree(LEXICON_DIR, copy)
+    config = {**RiskDetector.get_default_config(), "lexicon_dir": str(copy)}
+    before = RiskDetector.fingerprint_addon(config)
+    with (copy / "examples.yml").open("a", encoding="utf-8") as handle:
+        handle.write('  - "is the hub open on boxing day"\n')
+    assert RiskDetector.fingerprint_addon(config) != before
