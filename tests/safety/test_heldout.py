@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -10,6 +11,7 @@ import yaml
 from bot.config import REPO_ROOT
 from bot.safety.evaluate import HELDOUT_SET, evaluate, load_set, rule_assess
 from bot.safety.lexicon import SafetyLexicon
+from bot.safety.semantic import load_examples
 
 
 def _key(text: str) -> str:
@@ -17,6 +19,17 @@ def _key(text: str) -> str:
 
 
 BLIND_SET = HELDOUT_SET.with_name("risk_fresh.yml")
+# Written by people who saw none of the word lists, examples or training data. blind2 and
+# blind3 were looked at while the meaning layer was tuned; blind4 was measured once, after
+# tuning ended (docs/clinical-safety/README.md).
+BLIND_SETS = [HELDOUT_SET.with_name(f"risk_{name}.yml") for name in ("blind2", "blind3", "blind4")]
+# Whole-pipeline figures on 2026-11-23 (recall of high 0.98, 0.93, 0.82; false alarms 0.10,
+# 0.13, 0.09), with a margin of 0.02 for arithmetic differences between machines.
+BLIND_FLOORS = {
+    "risk_blind2": {"recall_high": 0.96, "false_alarm_rate": 0.12},
+    "risk_blind3": {"recall_high": 0.91, "false_alarm_rate": 0.15},
+    "risk_blind4": {"recall_high": 0.80, "false_alarm_rate": 0.12},
+}
 
 
 @pytest.fixture(scope="module")
@@ -51,23 +64,40 @@ def _training_and_lexicon_keys() -> set[str]:
                     training.add(_key(line.strip()[1:]))
     lexicon = SafetyLexicon.load()
     lexicon_items = {_key(p.pattern) for p in lexicon.phrases} | {_key(i) for i in lexicon.idioms}
-    return training | lexicon_items
+    examples = {_key(e.text) for e in load_examples()}
+    return training | lexicon_items | examples
 
 
 def test_heldout_sets_never_used_for_training(heldout: list[dict], blind: list[dict]) -> None:
     used = _training_and_lexicon_keys()
-    assert [item["text"] for item in heldout + blind if _key(item["text"]) in used] == []
+    blinds = [item for path in BLIND_SETS for item in load_set(path)]
+    assert [item["text"] for item in heldout + blind + blinds if _key(item["text"]) in used] == []
     assert {_key(i["text"]) for i in heldout}.isdisjoint({_key(i["text"]) for i in blind})
-    assert len(blind) >= 50
+    assert len(blind) >= 50 and len(blinds) >= 300
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Quality bar for the whole pipeline. The rule layer alone reaches recall of high 0.96 "
-    "(5 of 117 missed, listed by `bot safety eval`); the trained classifier is meant to close "
-    "the gap: measure with `bot safety eval --model`. Strict: remove this mark once it passes."))
-def test_rule_layer_meets_quality_bar(figures: dict) -> None:
-    assert figures["recall_high"] >= 0.98
-    assert figures["false_alarm_rate"] <= 0.10
+@pytest.mark.model
+def test_whole_pipeline_meets_the_quality_bar_on_the_held_out_set(model_parser, heldout: list[dict]) -> None:
+    """The bar the clinical safety case rests on: rules, meaning layer and classifier together."""
+    figures = evaluate(heldout, _pipeline(model_parser))
+    assert figures["recall_high"] >= 0.98, figures["misses"]
+    assert figures["false_alarm_rate"] <= 0.10, figures["false_alarms"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("path", BLIND_SETS, ids=lambda p: p.stem)
+def test_whole_pipeline_regression_floor_on_blind_sets(model_parser, path: Path) -> None:
+    """Today's honest figures on sets written blind (see docs/clinical-safety); worse fails here."""
+    figures = evaluate(load_set(path), _pipeline(model_parser))
+    assert figures["recall_high"] >= BLIND_FLOORS[path.stem]["recall_high"], figures["misses"]
+    assert figures["false_alarm_rate"] <= BLIND_FLOORS[path.stem]["false_alarm_rate"], figures["false_alarms"]
+
+
+def _pipeline(model_parser):
+    def assess_fn(text: str) -> tuple[str, list[str]]:
+        risk = model_parser.parse(text).get("risk") or {}
+        return str(risk.get("level", "none")), list(risk.get("categories") or [])
+    return assess_fn
 
 
 def test_rule_layer_regression_floor(figures: dict) -> None:
