@@ -203,15 +203,35 @@ class SentenceEncoder:
         ids = [self.tokenizer.encode(text or "", self.max_length) for text in texts]
         result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
+        chunk: list[int] = []
+        for index in order:  # a batch holds at most batch_size, none more than twice the shortest
+            if chunk and (len(chunk) == batch_size or len(ids[index]) > 2 * len(ids[chunk[0]])):
+                result[chunk] = self._forward([ids[i] for i in chunk])
+                chunk = []
+            chunk.append(index)
+        if chunk:
             result[chunk] = self._forward([ids[i] for i in chunk])
         return result
 
-    def encode_ids(self, batch: list[list[int]]) -> np.ndarray:
-        """Like :meth:`encode`, for token ids already made (without [CLS]/[SEP]; cut to fit)."""
+    def encode_ids(self, batch: list[list[int]], batch_size: int = 8) -> np.ndarray:
+        """Like :meth:`encode`, for token ids already made (without [CLS]/[SEP]; cut to fit).
+
+        Sequences of similar length go through together: padding a short sentence to the
+        length of a long message multiplies the work (a long message's parts took seconds).
+        """
         size = self.max_length - 2
-        return self._forward([[self.tokenizer.cls, *ids[:size], self.tokenizer.sep] for ids in batch])
+        ids = [[self.tokenizer.cls, *piece[:size], self.tokenizer.sep] for piece in batch]
+        result = np.zeros((len(ids), DIMENSIONS), dtype=np.float32)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        chunk: list[int] = []
+        for index in order:  # a batch holds at most batch_size, none more than twice the shortest
+            if chunk and (len(chunk) == batch_size or len(ids[index]) > 2 * len(ids[chunk[0]])):
+                result[chunk] = self._forward([ids[i] for i in chunk])
+                chunk = []
+            chunk.append(index)
+        if chunk:
+            result[chunk] = self._forward([ids[i] for i in chunk])
+        return result
 
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
         length = max(len(ids) for ids in batch)

@@ -26,7 +26,7 @@ from bot.safety.lexicon import CATEGORIES, LEVELS, LEXICON_DIR
 LONGEST_READ = 20_000  # characters (about 30 SMS); the rule layer reads longer text to the end
 PART_TOKENS = 48  # about 35 words: a long sentence is read in pieces of this many tokens
 MIN_PART_TOKENS = 4  # a shorter fragment ("ok.", "lol.") is read with the sentence after it
-MAX_PARTS = 16
+MAX_PARTS = 12
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\n+")
 EXAMPLES_FILE = "examples.yml"
 MODEL_FILE = "semantic.json"
