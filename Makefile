@@ -25,7 +25,7 @@ help:
 	@echo "make shell  talk to the assistant in this terminal"
 	@echo "make lint   ruff"
 	@echo "make eval   safety and understanding figures on the held-back sets (JSON)"
-	@echo "make bench  benchmarks that print figures (directory search, Hub queue)"
+	@echo "make bench  benchmarks that print figures (directory search, Hub queue, risk detection)"
 
 check-python:
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -69,6 +69,7 @@ eval: $(STAMP) train
 bench: $(STAMP)
 	$(BIN)/python bench/bench_directory.py
 	$(BIN)/python bench/bench_hub_queue.py
+	$(BIN)/python bench/bench_safety.py
 
 clean:
 	rm -rf var .rasa test-artifacts
