@@ -200,18 +200,7 @@ class SentenceEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """One normalised row per text; texts of similar length are batched together."""
-        ids = [self.tokenizer.encode(text or "", self.max_length) for text in texts]
-        result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        chunk: list[int] = []
-        for index in order:  # a batch holds at most batch_size, none more than twice the shortest
-            if chunk and (len(chunk) == batch_size or len(ids[index]) > 2 * len(ids[chunk[0]])):
-                result[chunk] = self._forward([ids[i] for i in chunk])
-                chunk = []
-            chunk.append(index)
-        if chunk:
-            result[chunk] = self._forward([ids[i] for i in chunk])
-        return result
+        return self.encode_ids([self.tokenizer.pieces(text or "") for text in texts], batch_size)
 
     def encode_ids(self, batch: list[list[int]], batch_size: int = 8) -> np.ndarray:
         """Like :meth:`encode`, for token ids already made (without [CLS]/[SEP]; cut to fit).
