@@ -174,9 +174,9 @@ class RiskDetector(GraphComponent):
         ranking = message.get(INTENT_RANKING_KEY) or []
         classifier = _classifier_top(intent, ranking)
         meaning = self._meaning.assess(text) if self._meaning and text.strip() else None
-        level, reasons = self._combine(rules, classifier, meaning)
+        level, reasons, by_meaning = self._combine(rules, classifier, meaning)
         categories = list(rules.categories)
-        if meaning is not None and any("meaning layer" in r for r in reasons):  # it raised the level
+        if meaning is not None and by_meaning:
             categories = [c for c in lexicon_files.CATEGORIES if c in categories or c in meaning.categories]
         message.set("risk", {
             "level": level,
@@ -204,37 +204,40 @@ class RiskDetector(GraphComponent):
             message.set(ENTITIES, (message.get(ENTITIES) or []) + entities, add_to_output=True)
 
     def _combine(self, rules: RiskAssessment, classifier: dict[str, Any],
-                 meaning: MeaningAssessment | None = None) -> tuple[str, list[str]]:
+                 meaning: MeaningAssessment | None = None) -> tuple[str, list[str], bool]:
         """The rule level, raised by the meaning layer or a sure classifier.
+
+        Returns the level, the reasons, and whether the meaning layer raised the level (its
+        nearest example then names the kinds of risk).
 
         Where the rules set a phrase aside ("not", an everyday saying, the past) the meaning
         layer must be surer ("I'm not suicidal" sits close to "I'm suicidal" for a sentence
         encoder), and neither it nor the classifier can make such a message "possible".
         """
-        level, reasons = rules.level, list(rules.reasons)
+        level, reasons, by_meaning = rules.level, list(rules.reasons), False
         if meaning is not None and level != "high":
             said_meaning = (f'it means much the same as "{meaning.nearest}" '
                             f"(meaning layer: high {meaning.high:.2f}, possible {meaning.possible:.2f})")
             needed = self._config["meaning_set_aside_threshold" if rules.set_aside else "meaning_high_threshold"]
             if meaning.high >= needed:
-                return "high", reasons + [said_meaning]
+                return "high", reasons + [said_meaning], True
             if level == "possible" and meaning.high >= self._config["meaning_escalate_threshold"]:
-                return "high", reasons + [said_meaning]
+                return "high", reasons + [said_meaning], True
             if (level == "none" and not rules.set_aside
                     and meaning.high + meaning.possible >= self._config["meaning_possible_threshold"]):
-                level, reasons = "possible", reasons + [said_meaning]
+                level, reasons, by_meaning = "possible", reasons + [said_meaning], True
         name, confidence = classifier.get("name"), float(classifier.get("confidence") or 0.0)
         said = f"the trained classifier recognised {name} (confidence {confidence:.2f})"
         escalate = self._config["classifier_escalate_threshold"]
         if level == "possible" and name == RISK_HIGH and confidence >= escalate:
-            return "high", reasons + [said]
+            return "high", reasons + [said], by_meaning
         # Only a sure ``risk_high`` raises the alarm on its own: the classifier's softer
         # ``risk_possible`` class proved too noisy ("hi, a friend said to message you" at 0.9+),
         # and "possible" is the rule layer's to give.
         if (level == "none" and not rules.set_aside and name == RISK_HIGH
                 and confidence >= self._config["classifier_possible_threshold"]):
-            return "possible", reasons + [said]
-        return level, reasons
+            return "possible", reasons + [said], by_meaning
+        return level, reasons, by_meaning
 
     def _next_best(self, ranking: list[dict[str, Any]]) -> dict[str, Any]:
         for candidate in ranking:
