@@ -35,6 +35,7 @@ class Settings:
     hub_port: int = 5002
     hub_secret: str = "dev-secret-change-me"
     hub_hours_file: Path = REPO_ROOT / "config" / "hours.yml"
+    hub_safety_check_seconds: float = 60.0  # how often the console re-asks if risk detection is on
     events_database_url: str = field(default_factory=lambda: _default_sqlite("events.db"))
     tracker_database_url: str = field(default_factory=lambda: _default_sqlite("tracker.db"))
     twilio_account_sid: str = "ACdev00000000000000000000000000000"
@@ -56,6 +57,8 @@ class Settings:
             hub_port=int(_env("LWFD_HUB_PORT", str(base.hub_port))),
             hub_secret=_env("LWFD_HUB_SECRET", base.hub_secret),
             hub_hours_file=Path(_env("LWFD_HOURS_FILE", str(base.hub_hours_file))),
+            hub_safety_check_seconds=float(_env("LWFD_HUB_SAFETY_CHECK_SECONDS",
+                                                str(base.hub_safety_check_seconds))),
             events_database_url=_env("LWFD_EVENTS_DATABASE_URL", base.events_database_url),
             tracker_database_url=_env("LWFD_TRACKER_DATABASE_URL", base.tracker_database_url),
             twilio_account_sid=_env("TWILIO_ACCOUNT_SID", base.twilio_account_sid),

@@ -19,6 +19,7 @@ from bot.hub import views_auth, views_conversation, views_lead, views_queue
 from bot.hub.auth import StaffIdentity, csrf_ok, identify
 from bot.hub.feed import in_thread
 from bot.hub.rasa_client import RasaClient
+from bot.hub.safety_check import SafetyMonitor
 from bot.hub.web import make_templates, render
 from bot.store.db import session_scope
 
@@ -44,6 +45,7 @@ def create_app(settings: Settings, *, cookie_secure: bool | None = None) -> Sani
     app.ctx.settings = settings
     app.ctx.templates = make_templates()
     app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_token)
+    app.ctx.safety = SafetyMonitor(app.ctx.rasa, settings.hub_safety_check_seconds)
     app.ctx.cookie_secure = _cookie_secure_default() if cookie_secure is None else cookie_secure
     app.ctx.session_cookie = SESSION_COOKIE
     app.ctx.login_cookie = LOGIN_COOKIE

@@ -61,6 +61,10 @@ class RasaClient:
             raise RasaUnavailable("The assistant's server took too long to answer; nothing is known "
                                   "to have been sent. Check the transcript before trying again.") from error
 
+    async def parse(self, text: str) -> dict[str, Any]:
+        """Rasa's reading of a sentence (``/model/parse``): no conversation is touched."""
+        return await self._request("POST", URL(f"{self.base_url}/model/parse"), {}, {"text": text})
+
     async def tracker(self, sender_id: str) -> dict[str, Any]:
         """The whole conversation (every session) as Rasa's tracker store holds it."""
         return await self._request("GET", self._url(sender_id, "tracker"), {"include_events": "ALL"})

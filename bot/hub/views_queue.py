@@ -25,7 +25,8 @@ async def queue_page(request: Request) -> HTTPResponse:
     await audit(request, "view_queue", detail=f"{len(lists['waiting'])} waiting")
     notice = {"handed_back": "Handed back: the assistant answers the person again.",
               "closed": "Closed with the outcome you chose."}.get(request.args.get("done", ""))
-    return render(request, "queue.html", title="People waiting", notice=notice, **lists)
+    safety = await request.app.ctx.safety.current()
+    return render(request, "queue.html", title="People waiting", notice=notice, safety=safety, **lists)
 
 
 @allow(*PERSONAL_DATA)

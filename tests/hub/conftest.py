@@ -33,6 +33,7 @@ def rasa_stand_in(hub_dbs) -> Iterator[RasaStandIn]:
 @pytest.fixture(scope="session")
 def hub(hub_dbs, rasa_stand_in: RasaStandIn) -> Iterator[HubProcess]:
     workdir, app_db, events_db = hub_dbs
-    process = HubProcess(workdir, rasa_stand_in.url, rasa_stand_in.token, app_db, events_db).start()
+    process = HubProcess(workdir, rasa_stand_in.url, rasa_stand_in.token, app_db, events_db,
+                         extra_env={"LWFD_HUB_SAFETY_CHECK_SECONDS": "0"}).start()
     yield process
     process.stop()

@@ -1,7 +1,7 @@
 """Test helpers for the Hub console: a loopback stand-in for Rasa's HTTP API, the console run as
 a real process, and a logged-in HTTP client.
 
-The stand-in answers only the four Rasa endpoints the console calls, the way Rasa 3.6 answers
+The stand-in answers only the five Rasa endpoints the console calls, the way Rasa 3.6 answers
 them, and like Rasa's SQL event broker it writes each appended event to the ``events`` table.
 """
 
@@ -26,6 +26,9 @@ from bot.hub.feed import events_table
 from bot.store.db import get_engine, session_scope
 from tests.support.stack import REPO, free_port
 
+ON_RISK = {"level": "none", "categories": [], "reasons": [], "classifier_intent": "greet",
+           "meaning": {"high": 0.01, "possible": 0.02, "nearest": "hello"}, "young_person": False}
+
 
 @dataclass
 class RasaStandIn:
@@ -36,6 +39,9 @@ class RasaStandIn:
     trackers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     calls: list[dict[str, Any]] = field(default_factory=list)
     fail_with: tuple[int, str] | None = None  # (status, message) for the next append
+    # What /model/parse adds for the console's safety check; tests set it to None or drop
+    # "meaning" to play a model without its detector or meaning layer.
+    risk: dict[str, Any] | None = field(default_factory=lambda: dict(ON_RISK))
     port: int = field(default_factory=free_port)
     _server: ThreadingHTTPServer | None = None
 
@@ -93,6 +99,16 @@ class RasaStandIn:
                 route = self._route()
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"null")
+                parsed = urllib.parse.urlsplit(self.path)
+                if parsed.path == "/model/parse":
+                    if dict(urllib.parse.parse_qsl(parsed.query)).get("token") != stand_in.token:
+                        return self._reply(401, {"message": "bad token"})
+                    stand_in.calls.append({"sender_id": None, "path": "parse", "body": body})
+                    result = {"text": body["text"], "intent": {"name": "greet", "confidence": 0.9},
+                              "entities": []}
+                    if stand_in.risk is not None:
+                        result["risk"] = stand_in.risk
+                    return self._reply(200, result)
                 if route is None:
                     return self._reply(404, {"message": "not found"})
                 sender_id, path, query = route

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.hub.rasa_client import RasaClient
+from bot.hub.safety_check import check
 from tests.hub.support import HubProcess, Staff, make_user, sse_events, wait_for_handoff
 
 pytestmark = pytest.mark.model
@@ -159,3 +161,9 @@ def test_sms_person_gets_the_worker_reply_by_text_and_stop_is_respected(sms_stac
     answer = worker.post_form(f"/conversations/{handoff.id}/reply", text="Are you still there?")
     assert answer.status_code == 409 and "texted STOP" in answer.text
     assert len(fake.bodies_to(phone)) == 1
+
+
+async def test_safety_check_finds_the_real_detector_and_meaning_layer_on(rasa_stack):
+    """The console's check reads the real model's parse: a stand-in could not catch a rename."""
+    result = await check(RasaClient(rasa_stack.rasa_url, rasa_stack.token, timeout=30))
+    assert result.state == "on", result.message

@@ -1,0 +1,65 @@
+"""The queue warns workers when the assistant's risk detection is not fully on.
+
+The console asks Rasa's ``/model/parse`` (here the loopback stand-in; against the real model in
+``test_hub_e2e.py``) and reads the ``risk`` field the detector adds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.hub.rasa_client import RasaClient
+from bot.hub.safety_check import PROBE_TEXT, SafetyMonitor, check, read_parse
+from tests.hub.support import ON_RISK, Staff, make_user
+from tests.support.stack import free_port
+
+
+def test_parse_without_risk_or_meaning_is_not_on():
+    assert read_parse({"text": "hi", "risk": ON_RISK}).ok
+    rules_only = read_parse({"risk": {**ON_RISK, "meaning": None}})
+    assert rules_only.state == "rules_only" and "word lists only" in rules_only.message
+    assert read_parse({"text": "hi", "intent": {}}).state == "missing"
+    assert read_parse(None).state == "missing"
+
+
+async def test_an_unreachable_assistant_is_reported_not_assumed_on():
+    result = await check(RasaClient(f"http://127.0.0.1:{free_port()}", "token", timeout=3))
+    assert result.state == "unreachable" and not result.ok
+    assert "cannot reach" in result.message
+
+
+async def test_a_refused_token_is_reported(rasa_stand_in):
+    result = await check(RasaClient(rasa_stand_in.url, "wrong-token", timeout=3))
+    assert result.state == "unreachable" and "duty lead" in result.message
+
+
+async def test_the_monitor_asks_again_only_when_the_last_answer_is_old(rasa_stand_in):
+    client = RasaClient(rasa_stand_in.url, rasa_stand_in.token, timeout=3)
+    before = len([c for c in rasa_stand_in.calls if c["path"] == "parse"])
+    monitor = SafetyMonitor(client, every=3600)
+    assert (await monitor.current()).ok
+    assert (await monitor.current()).ok
+    parses = [c for c in rasa_stand_in.calls if c["path"] == "parse"][before:]
+    assert len(parses) == 1 and parses[0]["body"] == {"text": PROBE_TEXT}
+
+
+@pytest.fixture()
+def worker(hub, hub_dbs) -> Staff:
+    make_user(hub_dbs[1], "safety_banner_worker")
+    staff = Staff(hub.url)
+    assert staff.login("safety_banner_worker").status_code == 303
+    return staff
+
+
+def test_queue_shows_a_banner_only_while_detection_is_degraded(worker, rasa_stand_in):
+    assert "data-safety=" not in worker.page("/queue").text
+    try:
+        rasa_stand_in.risk = {**ON_RISK, "meaning": None}
+        page = worker.page("/queue").text
+        assert 'role="alert" data-safety="rules_only"' in page
+        assert "read new messages with extra care" in page
+        rasa_stand_in.risk = None
+        assert 'data-safety="missing"' in worker.page("/queue").text
+    finally:
+        rasa_stand_in.risk = dict(ON_RISK)
+    assert "data-safety=" not in worker.page("/queue").text
