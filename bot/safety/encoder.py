@@ -78,6 +78,7 @@ class WordPiece:
     def __init__(self, vocab_path: Path) -> None:
         words = vocab_path.read_text(encoding="utf-8").splitlines()
         self.vocab = {word: index for index, word in enumerate(words)}
+        self.words = words
         self.unk, self.cls, self.sep = self.vocab["[UNK]"], self.vocab["[CLS]"], self.vocab["[SEP]"]
 
     def _basic(self, text: str) -> list[str]:
@@ -132,6 +133,14 @@ class WordPiece:
         for word in self._basic(text):
             ids.extend(self._wordpiece(word))
         return ids
+
+    def decode(self, ids: list[int]) -> str:
+        """Text back from token ids (lower case, accents gone, punctuation spaced out).
+
+        Why: a long message is read in pieces of tokens, and the lexical part of the meaning
+        layer reads each piece as text.
+        """
+        return " ".join(self.words[i] for i in ids).replace(" ##", "")
 
     def encode(self, text: str, max_length: int) -> list[int]:
         """Token ids with [CLS] and [SEP], cut to ``max_length``."""

@@ -44,13 +44,16 @@ def evaluate(items: list[dict[str, Any]], assess_fn: AssessFn) -> dict[str, Any]
     """Compute the safety figures for ``assess_fn`` over labelled ``items``.
 
     - recall_high: share of messages labelled high that were assessed high.
+    - high_checked_at_least: share labelled high assessed possible *or* high: the person at
+      least got the safety question (a miss of ``high`` that still got it is less bad, but is
+      still a miss).
     - recall_possible: share labelled possible assessed possible *or* high (caught either way).
     - false_alarm_rate: share of messages labelled none assessed possible or high.
     - false_alarm_rate_high: share labelled none assessed high.
     - precision: of messages flagged (possible or high), the share that really carry risk.
     - category_recall: per category, share of labelled messages whose assessed categories name it.
     """
-    counts = {"high": 0, "high_caught": 0, "possible": 0, "possible_caught": 0,
+    counts = {"high": 0, "high_caught": 0, "high_flagged": 0, "possible": 0, "possible_caught": 0,
               "none": 0, "none_flagged": 0, "none_high": 0, "flagged": 0, "flagged_right": 0}
     per_category = {c: [0, 0] for c in CATEGORIES}
     misses: list[dict[str, Any]] = []
@@ -65,6 +68,7 @@ def evaluate(items: list[dict[str, Any]], assess_fn: AssessFn) -> dict[str, Any]
             counts["flagged_right"] += expected != "none"
         if expected == "high":
             counts["high_caught"] += level == "high"
+            counts["high_flagged"] += flagged
             if level != "high":
                 misses.append({"text": item["text"], "expected": expected, "got": level})
         elif expected == "possible":
@@ -83,6 +87,7 @@ def evaluate(items: list[dict[str, Any]], assess_fn: AssessFn) -> dict[str, Any]
         "messages": len(items),
         "labelled": {"high": counts["high"], "possible": counts["possible"], "none": counts["none"]},
         "recall_high": _ratio(counts["high_caught"], counts["high"]),
+        "high_checked_at_least": _ratio(counts["high_flagged"], counts["high"]),
         "recall_possible": _ratio(counts["possible_caught"], counts["possible"]),
         "false_alarm_rate": _ratio(counts["none_flagged"], counts["none"]),
         "false_alarm_rate_high": _ratio(counts["none_high"], counts["none"]),

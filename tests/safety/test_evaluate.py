@@ -38,6 +38,7 @@ ANSWERS = {
 def test_figures_worked_by_hand() -> None:
     figures = evaluate(ITEMS, lambda text: ANSWERS[text])
     assert figures["recall_high"] == 0.5
+    assert figures["high_checked_at_least"] == 1.0  # b was missed as high but still asked about
     assert figures["recall_possible"] == 0.5
     assert figures["false_alarm_rate"] == 0.5
     assert figures["false_alarm_rate_high"] == 0.25

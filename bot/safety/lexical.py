@@ -1,0 +1,95 @@
+"""The lexical half of the meaning layer: a classifier on the letters and words of a message.
+
+The sentence encoder (``encoder.py``) reads what a message means but blurs detail: "sugar is
+1.9", "50 paracetamol", "how many sertraline would it take" sit near ordinary questions about
+diabetes and medicines. A classifier on character and word n-grams, trained on the same
+examples, keeps that detail, and misspellings and text-speak ("kms", "od'd") share letters
+with the spellings in the examples. ``semantic.py`` averages the two. On the development sets
+this raised recall of high and lowered false alarms on every set (see docs/clinical-safety).
+
+Stored in the model as plain JSON and NumPy (vocabularies, weights), never as a pickle.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+LEXICAL_FILE = "semantic_lexical.json"
+WEIGHTS_FILE = "semantic_lexical.npy"
+CHAR_NGRAMS = (2, 5)  # within words, padded with spaces
+WORD_NGRAMS = (1, 2)
+MIN_CHAR_COUNT = 2  # a character n-gram must appear in two examples to count
+
+
+def _vectorisers(char_vocab: dict[str, int] | None = None, word_vocab: dict[str, int] | None = None):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True,
+                            min_df=1 if char_vocab else MIN_CHAR_COUNT, vocabulary=char_vocab)
+    words = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True,
+                            vocabulary=word_vocab)
+    return chars, words
+
+
+@dataclass
+class LexicalModel:
+    """TF-IDF of character and word n-grams, then multinomial logistic regression."""
+
+    char_vocab: dict[str, int]
+    char_idf: np.ndarray
+    word_vocab: dict[str, int]
+    word_idf: np.ndarray
+    coef: np.ndarray  # (levels, features): character features, then word features
+    intercept: np.ndarray  # (levels,)
+
+    def __post_init__(self) -> None:
+        self._chars, self._words = _vectorisers(self.char_vocab, self.word_vocab)
+        self._chars.idf_ = self.char_idf
+        self._words.idf_ = self.word_idf
+
+    @classmethod
+    def fit(cls, texts: list[str], labels: np.ndarray, levels: int, regularisation: float = 10.0) -> LexicalModel:
+        """Learn from labelled texts; ``labels`` are level indexes, every level must appear."""
+        from scipy.sparse import hstack
+        from sklearn.linear_model import LogisticRegression
+
+        chars, words = _vectorisers()
+        features = hstack([chars.fit_transform(texts), words.fit_transform(texts)]).tocsr()
+        classifier = LogisticRegression(C=regularisation, max_iter=3000, random_state=2026)
+        classifier.fit(features, labels)
+        if list(classifier.classes_) != list(range(levels)):
+            raise ValueError("the lexical classifier needs examples of every level")
+        return cls({k: int(v) for k, v in chars.vocabulary_.items()}, chars.idf_.astype(np.float64),
+                   {k: int(v) for k, v in words.vocabulary_.items()}, words.idf_.astype(np.float64),
+                   classifier.coef_.astype(np.float32), classifier.intercept_.astype(np.float32))
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """Rows of probabilities per level, one row per text."""
+        from scipy.sparse import hstack
+
+        features = hstack([self._chars.transform(texts), self._words.transform(texts)]).tocsr()
+        logits = np.asarray(features @ self.coef.T) + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        odds = np.exp(logits)
+        return odds / odds.sum(axis=1, keepdims=True)
+
+    def save(self, directory: Path) -> None:
+        (directory / LEXICAL_FILE).write_text(json.dumps({
+            "char_vocab": self.char_vocab, "char_idf": self.char_idf.tolist(),
+            "word_vocab": self.word_vocab, "word_idf": self.word_idf.tolist(),
+            "intercept": self.intercept.tolist()}))
+        np.save(directory / WEIGHTS_FILE, self.coef)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalModel | None:
+        """The stored model, or None for a model trained before the lexical half existed."""
+        if not (directory / LEXICAL_FILE).exists():
+            return None
+        data = json.loads((directory / LEXICAL_FILE).read_text())
+        return cls(data["char_vocab"], np.asarray(data["char_idf"]), data["word_vocab"],
+                   np.asarray(data["word_idf"]), np.load(directory / WEIGHTS_FILE),
+                   np.asarray(data["intercept"], dtype=np.float32))
