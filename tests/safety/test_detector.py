@@ -85,6 +85,20 @@ def test_softer_signals_are_possible(text: str) -> None:
     assert assess(text).level == "possible"
 
 
+@pytest.mark.parametrize(("text", "level"), [
+    ("I won't be here much longer", "high"),
+    ("i wont be here by morning", "high"),
+    ("won't be here for long x", "high"),
+    # often a holiday or a shift: the safety question, not the crisis message
+    ("I won't be here next week, I'm on holiday, can we move my group?", "possible"),
+    ("I won't be here tomorrow as I'm at my mum's", "possible"),
+    ("actually doesn't matter, I won't be here by thursday", "possible"),
+])
+def test_not_being_here_is_read_by_how_final_it_sounds(text: str, level: str) -> None:
+    """A phrase once listed with multi-word alternatives ("much longer|for long") never matched."""
+    assert assess(text).level == level
+
+
 @pytest.mark.parametrize(("text", "category"), [
     ("everyone would be better off without me", "suicide"),
     ("i cut myself again tonight", "self_harm"),
