@@ -5,7 +5,8 @@ The sentence encoder (``encoder.py``) reads what a message means but blurs detai
 diabetes and medicines. A classifier on character and word n-grams, trained on the same
 examples, keeps that detail, and misspellings and text-speak ("kms", "od'd") share letters
 with the spellings in the examples. ``semantic.py`` averages the two. On the development sets
-this raised recall of high and lowered false alarms on every set (see docs/clinical-safety).
+this raised recall of high on three of four and no false-alarm rate rose; on a blind set
+measured before and after, recall rose 0.91 -> 0.93 and false alarms fell 0.063 -> 0.038.
 
 Stored in the model as plain JSON and NumPy (vocabularies, weights), never as a pickle.
 """
