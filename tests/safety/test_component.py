@@ -224,7 +224,7 @@ def test_meaning_below_the_bar_leaves_an_ordinary_message_alone(detector: RiskDe
 
 
 def test_meaning_possible_asks_the_safety_question(detector: RiskDetector) -> None:
-    msg = run(with_meaning(detector, 0.3, 0.45), message("disappearing sounds nice rn", [("share_story", 0.9)]))
+    msg = run(with_meaning(detector, 0.3, 0.3), message("disappearing sounds nice rn", [("share_story", 0.9)]))
     assert msg.get("risk")["level"] == "possible"
     msg = run(with_meaning(detector, 0.2, 0.25), message("disappearing sounds nice rn", [("share_story", 0.9)]))
     assert msg.get("risk")["level"] == "none"

@@ -20,20 +20,21 @@ def _key(text: str) -> str:
 
 BLIND_SET = HELDOUT_SET.with_name("risk_fresh.yml")
 # Written by people who saw none of the word lists, examples or training data. Each was
-# measured once before anyone read it; blind2 to blind5 were then read while the meaning layer
-# was tuned, so they are development sets now. blind6 was measured once after all tuning of
-# 2026-11-23 ended (docs/clinical-safety/README.md).
+# measured once before anyone read it; blind2 to blind6 were then read while the meaning layer
+# was tuned, so they are development sets now. blind7 was measured on the last two models
+# of 2026-11-23 before anyone read it (docs/clinical-safety/README.md).
 BLIND_SETS = [HELDOUT_SET.with_name(f"risk_{name}.yml")
-              for name in ("blind2", "blind3", "blind4", "blind5", "blind6")]
-# Whole-pipeline figures on 2026-11-23, session 3 (recall of high 1.0, 0.97, 0.93, 0.98, 0.93;
-# false alarms 0.061, 0.126, 0.071, 0.038, 0.088), with a margin of about 0.02 for arithmetic
-# differences between machines.
+              for name in ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7")]
+# Whole-pipeline figures on 2026-11-23, session 3 (recall of high 1.0, 0.97, 0.97, 0.97, 0.98,
+# 0.94; false alarms 0.061, 0.126, 0.060, 0.038, 0.088, 0.083), with a margin of about 0.02
+# for arithmetic differences between machines.
 BLIND_FLOORS = {
     "risk_blind2": {"recall_high": 0.98, "false_alarm_rate": 0.08},
     "risk_blind3": {"recall_high": 0.95, "false_alarm_rate": 0.15},
-    "risk_blind4": {"recall_high": 0.91, "false_alarm_rate": 0.10},
-    "risk_blind5": {"recall_high": 0.95, "false_alarm_rate": 0.06},
-    "risk_blind6": {"recall_high": 0.91, "false_alarm_rate": 0.11},
+    "risk_blind4": {"recall_high": 0.94, "false_alarm_rate": 0.08},
+    "risk_blind5": {"recall_high": 0.94, "false_alarm_rate": 0.06},
+    "risk_blind6": {"recall_high": 0.95, "false_alarm_rate": 0.11},
+    "risk_blind7": {"recall_high": 0.92, "false_alarm_rate": 0.10},
 }
 
 
