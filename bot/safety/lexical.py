@@ -26,6 +26,12 @@ WORD_NGRAMS = (1, 2)
 MIN_CHAR_COUNT = 2  # a character n-gram must appear in two examples to count
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Rows of logits to rows of probabilities (both classifiers of the meaning layer use it)."""
+    odds = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return odds / odds.sum(axis=1, keepdims=True)
+
+
 def _vectorisers(char_vocab: dict[str, int] | None = None, word_vocab: dict[str, int] | None = None):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -73,10 +79,7 @@ class LexicalModel:
         from scipy.sparse import hstack
 
         features = hstack([self._chars.transform(texts), self._words.transform(texts)]).tocsr()
-        logits = np.asarray(features @ self.coef.T) + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        odds = np.exp(logits)
-        return odds / odds.sum(axis=1, keepdims=True)
+        return softmax(np.asarray(features @ self.coef.T) + self.intercept)
 
     def save(self, directory: Path) -> None:
         (directory / LEXICAL_FILE).write_text(json.dumps({

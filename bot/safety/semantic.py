@@ -21,7 +21,7 @@ import numpy as np
 import yaml
 
 from bot.safety.encoder import EncoderUnavailable, SentenceEncoder
-from bot.safety.lexical import LexicalModel
+from bot.safety.lexical import LexicalModel, softmax
 from bot.safety.lexicon import CATEGORIES, LEVELS, LEXICON_DIR
 
 LONGEST_READ = 20_000  # characters (about 30 SMS); the rule layer reads longer text to the end
@@ -146,10 +146,7 @@ class MeaningModel:
         ``texts`` are what the vectors were encoded from; with them the lexical classifier's
         answer is averaged in.
         """
-        logits = vectors @ self.coef.T + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        odds = np.exp(logits)
-        probabilities = odds / odds.sum(axis=1, keepdims=True)
+        probabilities = softmax(vectors @ self.coef.T + self.intercept)
         if self.ordinary_vectors is None or not len(self.ordinary_vectors):
             return probabilities
         similarities = vectors @ np.vstack([self.example_vectors, self.ordinary_vectors]).T
