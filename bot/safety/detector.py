@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.safety.lexicon import CATEGORIES, GENERAL, LEVELS, RiskPhrase, SafetyLexicon
+from bot.safety.lexicon import CATEGORIES, GENERAL, LEVELS, RiskPhrase, SafetyLexicon, pattern_units
 
 MAX_CHARS = 200_000  # far beyond any chat or SMS; keeps a pasted book from stalling a turn
 GAP = 3  # how many words "..." stands for in a phrase
@@ -71,10 +71,14 @@ class RiskAssessment:
     # Phrases found but set aside (an everyday saying, a "not", or about the past): the
     # component will not let the trained classifier overrule the rules on these.
     set_aside: list[str] = field(default_factory=list)
+    # Words suggesting the message talks ABOUT risk ("leaflets", "the film", "lol"). The
+    # rule layer does not act on them: the component may, if the meaning layer agrees.
+    talking_about: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"level": self.level, "categories": list(self.categories), "reasons": list(self.reasons),
-                "young_person": self.young_person, "set_aside": list(self.set_aside)}
+                "young_person": self.young_person, "set_aside": list(self.set_aside),
+                "talking_about": list(self.talking_about)}
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,10 @@ class RuleLayer:
             lexicon.together_intent, (w for _, w in lexicon.present_means), lexicon.presence,
             lexicon.idioms, lexicon.pseudo_negations,
             lexicon.past_markers, lexicon.present_markers, lexicon.negation_cues, lexicon.terminators,
+            lexicon.talking_about,
         ):
-            for unit in text.split():
-                for alt in unit.split("|"):
+            for unit in pattern_units(text):
+                for alt in itertools.chain.from_iterable(unit):
                     words.update(t.norm_ for t in self._nlp.make_doc(self._spell(alt.lstrip("="))))
         self._lemmas = _lemma_map(words)
         self._negations = {self._lemma(w) for w in lexicon.negation_cues}
@@ -122,7 +127,8 @@ class RuleLayer:
             self._presence.add(f"presence{index}", self._compile(cue))
         self._context: dict[str, Any] = {}
         for name, items in (("idiom", lexicon.idioms), ("pseudo", lexicon.pseudo_negations),
-                            ("past", lexicon.past_markers), ("present", lexicon.present_markers)):
+                            ("past", lexicon.past_markers), ("present", lexicon.present_markers),
+                            ("talking", lexicon.talking_about)):
             matcher = Matcher(self._nlp.vocab)
             for index, item in enumerate(items):
                 matcher.add(f"{name}{index}", self._compile(item))
@@ -155,26 +161,29 @@ class RuleLayer:
         return doc
 
     def _compile(self, pattern: str) -> list[list[dict[str, Any]]]:
-        """Turn one lexicon phrase (with ``...``, ``|``, ``=`` and ``<many>``) into Matcher patterns."""
+        """Turn one lexicon phrase (with ``...``, ``|``, ``(..|..)``, ``=`` and ``<many>``) into Matcher patterns."""
         units: list[list[list[dict[str, Any]]]] = []
-        for unit in pattern.split():
-            if unit == "...":
+        for unit in pattern_units(pattern):
+            if unit == [["..."]]:
                 units.append([[{"IS_PUNCT": False, "IS_SPACE": False, "OP": "?"}] * GAP])
                 continue
-            if unit == "<many>":
+            if unit == [["<many>"]]:
                 units.append([[{"LIKE_NUM": True}]])
                 continue
             single: dict[str, list[str]] = {"LEMMA": [], "LOWER": []}
             multi: list[list[dict[str, Any]]] = []
-            for alt in unit.split("|"):
-                exact = alt.startswith("=")
-                doc = self._nlp.make_doc(alt[1:] if exact else self._spell(alt))
-                values = [t.lower_ if exact else self._lemma(t.norm_) for t in doc]
-                key = "LOWER" if exact else "LEMMA"
-                if len(values) == 1:
-                    single[key].append(values[0])
-                elif values:
-                    multi.append([{key: v} for v in values])
+            for words in unit:
+                tokens: list[dict[str, Any]] = []
+                for word in words:
+                    exact = word.startswith("=")
+                    doc = self._nlp.make_doc(word[1:] if exact else self._spell(word))
+                    key = "LOWER" if exact else "LEMMA"
+                    tokens += [{key: t.lower_ if exact else self._lemma(t.norm_)} for t in doc]
+                if len(tokens) == 1:
+                    ((key, value),) = tokens[0].items()
+                    single[key].append(value)
+                elif tokens:
+                    multi.append(tokens)
             options = multi + [[{key: {"IN": vals}}] for key, vals in single.items() if vals]
             units.append(options)
         return [list(itertools.chain.from_iterable(combo)) for combo in itertools.product(*units)]
@@ -218,6 +227,7 @@ class RuleLayer:
         set_aside += [f'everyday saying: "{doc[s:e].text}"' for s, e in idioms]
         result = _summarise(hits, young)
         result.set_aside = list(dict.fromkeys(set_aside))
+        result.talking_about = list(dict.fromkeys(doc[s:e].text for _, s, e in spans["talking"]))
         return result
 
     def _safety_net(self, doc, idioms: list[tuple[int, int]], pseudo: set[int], sentence: list[int],

@@ -7,6 +7,7 @@ makes ``rasa train`` retrain) and loaded without building spaCy objects.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,9 @@ class SafetyLexicon:
     pseudo_negations: tuple[str, ...] = ()
     past_markers: tuple[str, ...] = ()
     present_markers: tuple[str, ...] = ()
+    # Words that suggest a message talks ABOUT risk (a film, a course, a joke, a crisis now
+    # over). Never enough alone: see ``talking_about`` in negations.yml and component.py.
+    talking_about: tuple[str, ...] = ()
     window: int = 6
     spellings: dict[str, str] = field(default_factory=dict)
     # The safety net: a "means" word and an "intent" word in one sentence make "possible".
@@ -73,7 +77,7 @@ class SafetyLexicon:
                 allowed = CATEGORIES + ((GENERAL,) if level == "possible" else ())
                 if category not in allowed:
                     raise SafetyLexiconError(f"risk_phrases.yml: unknown category {category!r} under {level}")
-                phrases.extend(RiskPhrase(level, category, _clean(p)) for p in items or [] if _clean(p))
+                phrases.extend(RiskPhrase(level, category, _check_pattern(_clean(p))) for p in items or [] if _clean(p))
         negations = docs["negations.yml"] or {}
         spellings = (docs["spellings.yml"] or {}).get("spellings") or {}
         return cls(
@@ -84,6 +88,7 @@ class SafetyLexicon:
             pseudo_negations=_strings(negations, "pseudo_negations"),
             past_markers=_strings(negations, "past_markers"),
             present_markers=_strings(negations, "present_markers"),
+            talking_about=_strings(negations, "talking_about"),
             window=int(negations.get("window", 6)),
             spellings={_clean(k): _clean(v) for k, v in spellings.items() if _clean(k)},
             together_means=tuple(means),
@@ -91,6 +96,39 @@ class SafetyLexicon:
             present_means=tuple(present_means),
             presence=_strings(present_with, "presence"),
         )
+
+
+_UNIT = re.compile(r"\([^()]*\)|[^\s()]+|[()]")
+
+
+def pattern_units(pattern: str) -> list[list[list[str]]]:
+    """A phrase split into its units, each a list of alternatives, each a list of words.
+
+    ``kill him|her`` has two units; ``(much longer|for long|by morning)`` is one unit with
+    three alternatives of two words each. Why brackets: a bar only separates single words,
+    so ``much longer|for long`` silently means "much", "longer or for", "long", which once
+    left a phrase that could never match. Bad brackets raise :class:`SafetyLexiconError`.
+    """
+    units: list[list[list[str]]] = []
+    for token in _UNIT.findall(pattern):
+        if token in ("(", ")"):
+            raise SafetyLexiconError(f'"{pattern}": a bracket is not closed, or one bracket is inside another')
+        if token.startswith("("):
+            alternatives = [alt.split() for alt in token[1:-1].split("|")]
+            if len(alternatives) < 2 or any(not words for words in alternatives):
+                raise SafetyLexiconError(f'"{pattern}": write brackets as (first words|other words), '
+                                         "with something either side of each |")
+            if any(word in ("...", "<many>") or "|" in word for words in alternatives for word in words):
+                raise SafetyLexiconError(f'"{pattern}": ... and <many> cannot go inside brackets')
+            units.append(alternatives)
+        else:
+            units.append([[alt] for alt in token.split("|")])
+    return units
+
+
+def _check_pattern(pattern: str) -> str:
+    pattern_units(pattern)
+    return pattern
 
 
 def _means(section: dict[str, Any], name: str) -> list[tuple[str, str]]:
@@ -118,7 +156,7 @@ def _clean(value: Any) -> str:
 
 
 def _strings(document: dict[str, Any] | None, key: str) -> tuple[str, ...]:
-    return tuple(_clean(v) for v in ((document or {}).get(key) or []) if _clean(v))
+    return tuple(_check_pattern(_clean(v)) for v in ((document or {}).get(key) or []) if _clean(v))
 
 
 def fingerprint(directory: Path | None = None) -> str:

@@ -276,3 +276,29 @@ def test_present_with_rule_is_read_from_the_word_list(tmp_path: Path) -> None:
     layer = RuleLayer(SafetyLexicon.load(edited))
     assert layer.assess("sitting here with a harpoon").level == "high"
     assert assess("sitting here with a harpoon").level == "none"
+
+
+def test_brackets_give_alternatives_of_several_words(tmp_path: Path) -> None:
+    """A bar separates single words; brackets hold alternatives of several words."""
+    edited = _copy_lexicon(tmp_path)
+    path = edited / "risk_phrases.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  suicide:\n", "  suicide:\n    - swim out (past the buoys|to the wreck) tonight|today\n", 1),
+        encoding="utf-8")
+    layer = RuleLayer(SafetyLexicon.load(edited))
+    assert layer.assess("im going to swim out past the buoys tonight").level == "high"
+    assert layer.assess("gonna swim out to the wreck today").level == "high"
+    assert layer.assess("swim out past the wreck tonight").level == "none"
+    assert layer.assess("swim out to the buoys tonight").level == "none"
+
+
+@pytest.mark.parametrize("phrase", ["swim out (past the buoys|to the wreck", "swim out past the buoys)",
+                                    "swim (out (past|to))", "swim out (past the buoys)",
+                                    "swim out (past the buoys|)", "swim (out ... past|to)"])
+def test_bad_brackets_are_refused_with_the_phrase_named(tmp_path: Path, phrase: str) -> None:
+    edited = _copy_lexicon(tmp_path)
+    path = edited / "risk_phrases.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  suicide:\n", f'  suicide:\n    - "{phrase}"\n', 1), encoding="utf-8")
+    with pytest.raises(SafetyLexiconError, match="swim"):
+        SafetyLexicon.load(edited)
