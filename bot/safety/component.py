@@ -2,9 +2,12 @@
 
 It runs last in the pipeline, after DIETClassifier and FallbackClassifier, so whatever the
 conversation is doing (mid-form, after handoff, first message) risk is checked. It combines
-three signals: the rule layer (``bot.safety.detector``, word lists in ``data/safety/``),
-the meaning layer (``bot.safety.semantic``, a sentence encoder and a classifier trained on
-``data/safety/examples.yml``) and the trained intent classifier's ``risk_high`` intent.
+the rule layer (``bot.safety.detector``, word lists in ``data/safety/``) with the meaning
+layer (``bot.safety.semantic``, a sentence encoder and classifiers trained on
+``data/safety/examples.yml``). The meaning layer can raise the rules' level and, where the
+message has words of talking ABOUT risk and it is very sure there is none, set the rules'
+level aside. The trained intent classifier's ``risk_high`` intent stands in as the second
+signal only when the meaning layer could not load.
 It adds ``risk`` to the parse result, rewrites the intent
 to ``risk_high``/``risk_possible`` so rules in ``data/rules.yml`` fire without the action
 server, and adds ``risk_level``/``risk_flag``/``young_person`` entities so slots fill
@@ -76,8 +79,12 @@ class RiskDetector(GraphComponent):
             # Where the word lists and examples.yml are read from at training time.
             "lexicon_dir": "data/safety",
             # Meaning layer: P(high) at least this makes "high", unless the rule layer set a
-            # phrase aside ("not", an everyday saying, the past) ...
-            "meaning_high_threshold": 0.5,
+            # phrase aside ("not", an everyday saying, the past) ... (0.5 until the
+            # classifier's soft signals were limited to when the meaning layer is off. On the
+            # development sets, blind2 to blind9 pooled: 0.4 caught 658 of 671 high messages
+            # with false alarms 0.048; 0.5 caught 652 (0.043); 0.35 caught 662 (0.064), but
+            # made "stop this please" and "getting my washing done" crisis messages.)
+            "meaning_high_threshold": 0.4,
             # ... in which case the meaning layer must be at least this sure.
             "meaning_set_aside_threshold": 0.8,
             # Meaning layer: P(possible) + P(high) at least this makes "possible" (nothing set
@@ -86,13 +93,22 @@ class RiskDetector(GraphComponent):
             "meaning_possible_threshold": 0.55,
             # Meaning layer: rule layer says "possible" and P(high) at least this: "high".
             "meaning_escalate_threshold": 0.2,
+            # The message has words that suggest it talks ABOUT risk (negations.yml,
+            # talking_about: "leaflets", "the film", "lol") and the meaning layer's P(none) is
+            # at least this: the rule layer's level is set aside ("none"). On the development
+            # sets no message labelled high or possible came within 0.1 of this, while 19
+            # messages labelled none (a nurse asking for leaflets, a film plot) were above it.
+            "meaning_talking_about_threshold": 0.9,
             # Regularisation of the meaning classifier (larger fits the examples more closely).
             "meaning_regularisation": 8.0,
-            # Classifier says risk (risk_high or risk_possible) at least this sure, and the
-            # rule layer found nothing and set nothing aside: treat as "possible".
+            # Only when the meaning layer is OFF (it could not load): the classifier says
+            # risk_high at least this sure, and the rule layer found nothing and set nothing
+            # aside: treat as "possible". With the meaning layer on, this caught no message
+            # on any development set that the meaning layer missed, and made 4 to 6 in 100
+            # ordinary messages ("that quiz was a killer") false alarms.
             "classifier_possible_threshold": 0.8,
-            # Rule layer says "possible" and the classifier says risk_high at least this
-            # sure: two independent signals, treat as "high".
+            # Only when the meaning layer is OFF: rule layer says "possible" and the
+            # classifier says risk_high at least this sure: treat as "high".
             "classifier_escalate_threshold": 0.9,
             # When a risk intent is overruled, the next intent must be at least this sure,
             # otherwise nlu_fallback (keep equal to FallbackClassifier's threshold).
@@ -176,8 +192,12 @@ class RiskDetector(GraphComponent):
         ranking = message.get(INTENT_RANKING_KEY) or []
         classifier = _classifier_top(intent, ranking)
         meaning = self._meaning.assess(text) if self._meaning and text.strip() else None
-        level, reasons, by_meaning = self._combine(rules, classifier, meaning)
-        categories = list(rules.categories)
+        set_aside = self._talking_about(rules, meaning)
+        if set_aside:
+            level, reasons, by_meaning, categories = "none", [], False, []
+        else:
+            level, reasons, by_meaning = self._combine(rules, classifier, meaning)
+            categories = list(rules.categories)
         if meaning is not None and by_meaning:
             categories = [c for c in lexicon_files.CATEGORIES if c in categories or c in meaning.categories]
         message.set("risk", {
@@ -188,6 +208,7 @@ class RiskDetector(GraphComponent):
             "classifier_top": classifier,
             "meaning": meaning.as_dict() if meaning else None,
             "young_person": rules.young_person,
+            "set_aside": set_aside,
         }, add_to_output=True)
         if level == "high":
             message.set(INTENT, {"name": RISK_HIGH, "confidence": 1.0}, add_to_output=True)
@@ -205,9 +226,28 @@ class RiskDetector(GraphComponent):
         if entities:
             message.set(ENTITIES, (message.get(ENTITIES) or []) + entities, add_to_output=True)
 
+    def _talking_about(self, rules: RiskAssessment, meaning: MeaningAssessment | None) -> list[str]:
+        """Why the rule layer's level is set aside, or nothing: only when two signals agree.
+
+        "I'm a nurse, we did overdose training today, any leaflets?" fires the rule layer on
+        "overdose". Words like "training" or "leaflets" are not enough to set that aside on
+        their own ("I'm a nurse and I've taken 40 of my tablets" is high), so the meaning
+        layer must also be very sure the message carries no risk. Without a meaning layer
+        nothing is set aside: a fault can only make the detector more cautious.
+        """
+        if rules.level == "none" or not rules.talking_about or meaning is None:
+            return []
+        ordinary = 1.0 - meaning.high - meaning.possible
+        if ordinary < self._config["meaning_talking_about_threshold"]:
+            return []
+        words = ", ".join(f'"{word}"' for word in rules.talking_about[:3])
+        return [f"talking about risk rather than at risk: {words}, and the meaning layer is "
+                f"{ordinary:.2f} sure it carries no risk (rule layer said {rules.level}: "
+                f"{'; '.join(rules.reasons[:2])})"]
+
     def _combine(self, rules: RiskAssessment, classifier: dict[str, Any],
                  meaning: MeaningAssessment | None = None) -> tuple[str, list[str], bool]:
-        """The rule level, raised by the meaning layer or a sure classifier.
+        """The rule level, raised by the meaning layer (or, when it is off, a sure classifier).
 
         Returns the level, the reasons, and whether the meaning layer raised the level (its
         nearest example then names the kinds of risk).
@@ -228,6 +268,9 @@ class RiskDetector(GraphComponent):
             if (level == "none" and not rules.set_aside
                     and meaning.high + meaning.possible >= self._config["meaning_possible_threshold"]):
                 level, reasons, by_meaning = "possible", reasons + [said_meaning], True
+        if meaning is not None:
+            return level, reasons, by_meaning
+        # The meaning layer is off: the trained intent classifier is the fallback second signal.
         name, confidence = classifier.get("name"), float(classifier.get("confidence") or 0.0)
         said = f"the trained classifier recognised {name} (confidence {confidence:.2f})"
         escalate = self._config["classifier_escalate_threshold"]

@@ -237,6 +237,35 @@ def test_rule_possible_and_some_meaning_escalate_to_high(detector: RiskDetector)
     assert msg.get("risk")["level"] == "possible"
 
 
+NURSE = "I'm a nurse and we had overdose training today, have you got leaflets for patients"
+
+
+def test_talking_about_risk_is_set_aside_only_when_the_meaning_layer_agrees(detector: RiskDetector) -> None:
+    """Words of talking ABOUT risk plus a very sure meaning layer: ordinary. Either alone: not."""
+    assert run(detector, message(NURSE, [("share_story", 0.9)])).get("risk")["level"] == "high"  # no meaning layer
+    msg = run(with_meaning(detector, 0.02, 0.03), message(NURSE, [("share_story", 0.9)]))
+    risk = msg.get("risk")
+    assert risk["level"] == "none" and risk["categories"] == [] and risk["reasons"] == []
+    assert "training" in risk["set_aside"][0] and "0.95 sure" in risk["set_aside"][0]
+    assert msg.get(INTENT)["name"] == "share_story" and entity_values(msg) == {}
+    assert run(with_meaning(detector, 0.05, 0.1), message(NURSE, [("share_story", 0.9)])).get("risk")["level"] == "high"
+    # the same sure meaning layer, without the words, does not overrule a rule
+    assert run(with_meaning(detector, 0.0, 0.0), message("i took an overdose an hour ago",
+                                                         [("share_story", 0.9)])).get("risk")["level"] == "high"
+    # and the words never hide an emergency the meaning layer sees
+    assert run(with_meaning(detector, 0.6), message("I'm a nurse and I've taken 40 of my tablets lol",
+                                                    [("share_story", 0.9)])).get("risk")["level"] == "high"
+
+
+def test_classifier_is_only_the_second_signal_when_the_meaning_layer_is_off(detector: RiskDetector) -> None:
+    """With the meaning layer on, a sure risk_high classifier alone adds only false alarms."""
+    text = "that quiz was a killer, my brain hurts"
+    assert run(detector, message(text, [("risk_high", 0.99)])).get("risk")["level"] == "possible"
+    assert run(with_meaning(detector, 0.05), message(text, [("risk_high", 0.99)])).get("risk")["level"] == "none"
+    assert run(with_meaning(detector, 0.05), message("i feel like giving up",
+                                                     [("risk_high", 0.99)])).get("risk")["level"] == "possible"
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, LocalModelStorage, Resource]:
     """A RiskDetector trained on the project's own examples.yml, stored as Rasa stores it."""
