@@ -20,21 +20,23 @@ def _key(text: str) -> str:
 
 BLIND_SET = HELDOUT_SET.with_name("risk_fresh.yml")
 # Written by people who saw none of the word lists, examples or training data. Each was
-# measured once before anyone read it; blind2 to blind6 were then read while the meaning layer
-# was tuned, so they are development sets now. blind7 was measured on the last two models
-# of 2026-11-23 before anyone read it (docs/clinical-safety/README.md).
-BLIND_SETS = [HELDOUT_SET.with_name(f"risk_{name}.yml")
-              for name in ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7")]
-# Whole-pipeline figures on 2026-11-23, session 3 (recall of high 1.0, 0.97, 0.97, 0.97, 0.98,
-# 0.94; false alarms 0.061, 0.126, 0.060, 0.038, 0.088, 0.083), with a margin of about 0.02
-# for arithmetic differences between machines.
+# measured once before anyone read it; blind2 to blind9 were then read while the detector was
+# tuned, so they are development sets now. blind10 was measured on the final model of
+# 2026-11-23, session 4, before anyone read it (docs/clinical-safety/README.md).
+BLIND_SETS = [HELDOUT_SET.with_name(f"risk_blind{number}.yml") for number in range(2, 11)]
+# Whole-pipeline figures on 2026-11-23, session 4 (recall of high 1.0, 0.98, 0.98, 0.98, 0.98,
+# 0.96, 0.98, 1.0, 0.99; false alarms 0.020, 0.053, 0.024, 0.013, 0.050, 0.017, 0.078, 0.113,
+# 0.076), with a margin of about 0.02 for arithmetic differences between machines.
 BLIND_FLOORS = {
-    "risk_blind2": {"recall_high": 0.98, "false_alarm_rate": 0.08},
-    "risk_blind3": {"recall_high": 0.95, "false_alarm_rate": 0.15},
-    "risk_blind4": {"recall_high": 0.94, "false_alarm_rate": 0.08},
-    "risk_blind5": {"recall_high": 0.94, "false_alarm_rate": 0.06},
-    "risk_blind6": {"recall_high": 0.95, "false_alarm_rate": 0.11},
-    "risk_blind7": {"recall_high": 0.92, "false_alarm_rate": 0.10},
+    "risk_blind2": {"recall_high": 0.98, "false_alarm_rate": 0.06},
+    "risk_blind3": {"recall_high": 0.96, "false_alarm_rate": 0.08},
+    "risk_blind4": {"recall_high": 0.96, "false_alarm_rate": 0.05},
+    "risk_blind5": {"recall_high": 0.96, "false_alarm_rate": 0.04},
+    "risk_blind6": {"recall_high": 0.96, "false_alarm_rate": 0.07},
+    "risk_blind7": {"recall_high": 0.94, "false_alarm_rate": 0.04},
+    "risk_blind8": {"recall_high": 0.96, "false_alarm_rate": 0.10},
+    "risk_blind9": {"recall_high": 0.98, "false_alarm_rate": 0.14},
+    "risk_blind10": {"recall_high": 0.97, "false_alarm_rate": 0.10},
 }
 
 
