@@ -47,6 +47,10 @@ NEIGHBOUR_WEIGHT = 0.5
 # each: on the development sets (blind2-4, held-out) recall of high rose on three sets and no
 # false-alarm rate rose (for example blind4 0.87/0.13 -> 0.93/0.10).
 LEXICAL_WEIGHT = 0.5
+# The kinds of risk named when the meaning layer raises the level: those of at least half of
+# this many nearest risk examples (see ``MeaningModel.nearest``).
+CATEGORY_NEIGHBOURS = 7
+CATEGORY_SHARE = 0.5
 LEXICAL_REGULARISATION = 10.0
 
 
@@ -166,13 +170,24 @@ class MeaningModel:
         return probabilities
 
     def nearest(self, vector: np.ndarray) -> tuple[str, float, list[str]]:
-        """The risk example this message means most nearly the same as, how near (cosine), its kinds."""
+        """The risk example this message means most nearly the same as, how near (cosine), and the kinds of risk.
+
+        The kinds are those of at least half its ``CATEGORY_NEIGHBOURS`` nearest risk
+        examples (the nearest one's if no kind has half): one nearest example alone named a
+        wrong kind too often ("abuse" for a goodbye note). On the development sets the vote
+        named the labelled kind 0.80 of the time, against 0.73, and a wrong kind less often.
+        """
         if not len(self.example_texts):
             return "", 0.0, []
         similarities = self.example_vectors @ vector
         best = int(np.argmax(similarities))
-        categories = list((self.example_categories or [])[best]) if self.example_categories else []
-        return self.example_texts[best], float(similarities[best]), categories
+        if not self.example_categories:
+            return self.example_texts[best], float(similarities[best]), []
+        k = min(CATEGORY_NEIGHBOURS, len(similarities))
+        nearest = np.argpartition(-similarities, k - 1)[:k]
+        votes = {c: sum(c in self.example_categories[i] for i in nearest) for c in CATEGORIES}
+        voted = [c for c in CATEGORIES if votes[c] / k >= CATEGORY_SHARE]
+        return self.example_texts[best], float(similarities[best]), voted or list(self.example_categories[best])
 
     def save(self, directory: Path) -> None:
         (directory / MODEL_FILE).write_text(json.dumps({

@@ -126,3 +126,19 @@ def test_a_near_copy_of_an_ordinary_example_is_ordinary() -> None:
     assert probabilities[1][2] > 0.3  # a copy of a risk example keeps its risk
     model.ordinary_vectors = None  # older models without the ordinary examples still work
     assert model.probabilities(vectors)[0][0] < 1.0
+
+
+def test_the_kinds_of_risk_are_those_most_near_examples_share() -> None:
+    """One nearest example of another kind does not name the kind; most of the seven near ones do."""
+    directions = np.eye(8, dtype=np.float32)
+    vectors = np.vstack([directions[0] * 0.99 + directions[1] * 0.14]  # nearest: abuse
+                        + [directions[0] * 0.9 + directions[i] * 0.43 for i in range(2, 8)])  # six suicide
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    model = MeaningModel(np.zeros((3, 8), dtype=np.float32), np.zeros(3, dtype=np.float32), "test",
+                         [f"example {i}" for i in range(7)], ["high"] * 7, vectors,
+                         [["abuse"]] + [["suicide"]] * 6)
+    text, similarity, kinds = model.nearest(directions[0])
+    assert text == "example 0" and similarity > 0.95
+    assert kinds == ["suicide"]
+    model.example_categories = [["abuse"]] + [["suicide"], ["self_harm"], ["abuse"], [], [], ["harm_to_others"]]
+    assert model.nearest(directions[0])[2] == ["abuse"]  # no kind has half: the nearest example's
