@@ -43,9 +43,10 @@ def read_parse(result: dict[str, Any] | None) -> SafetyCheck:
             "what people write. Tell the duty lead and the on-call technical contact now."))
     if not risk.get("meaning"):
         return SafetyCheck("rules_only", (
-            "The assistant's risk detection is working on its word lists only (the part that "
-            "reads for meaning is off). It will miss more risk than usual: read new messages "
-            "with extra care and tell the duty lead so the model is retrained."))
+            "The assistant's risk detection is working without the part that reads for "
+            "meaning (on its word lists and intent classifier only). It will miss more risk "
+            "than usual: read new messages with extra care and tell the duty lead so the model "
+            "is retrained."))
     return ON
 
 

@@ -31,17 +31,27 @@ async def queue_page(request: Request) -> HTTPResponse:
 
 @allow(*PERSONAL_DATA)
 async def queue_stream(request: Request) -> None:
-    """Server-sent events: the queue's rows, re-sent whenever a handoff is added or changes."""
+    """Server-sent events: the queue's rows, re-sent whenever a handoff is added or changes.
+
+    With them, whether risk detection is fully on (a ``safety`` event when that changes), so
+    a queue left open all night shows the warning without anyone reloading it.
+    """
     url = request.app.ctx.settings.database_url
     resp = await request.respond(content_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
     await resp.send("retry: 2000\n\n")
     read = read_in_session(url, queue.fingerprint)
+    last_safety = None
     async for _ in changes(read, heartbeat=QUEUE_REFRESH_SECONDS):
         lists = await db(request, _lists)
         html = fragment(request, "_queue_rows.html", **lists)
         payload = json.dumps({"html": html, "waiting": len(lists["waiting"])})
         await resp.send(f"event: queue\ndata: {payload}\n\n")
+        safety = await request.app.ctx.safety.current()
+        if safety != last_safety:
+            last_safety = safety
+            state = json.dumps({"ok": safety.ok, "state": safety.state, "message": safety.message})
+            await resp.send(f"event: safety\ndata: {state}\n\n")
 
 
 @allow(*PERSONAL_DATA)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hub.support import add_handoff, make_user
+from tests.hub.support import ON_RISK, add_handoff, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -53,3 +53,34 @@ def test_worker_claims_the_urgent_person_and_replies(hub, hub_dbs, rasa_stand_in
 
     sent = rasa_stand_in.appended("browser-urgent", "bot")
     assert [c["event"]["text"] for c in sent] == ["Hello, I'm Sam from the Hub. I'm here now."]
+
+
+def test_an_open_queue_page_shows_and_clears_the_safety_banner_by_itself(hub, hub_dbs, rasa_stand_in):
+    """The banner arrives over the live feed: nobody reloads a queue left open overnight."""
+    from playwright.sync_api import expect, sync_playwright
+
+    db = hub_dbs[1]
+    make_user(db, "browser_night_worker")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(hub.url + "/login?next=%2Fqueue")
+            page.get_by_label("Username").fill("browser_night_worker")
+            page.get_by_label("Password").fill("correct horse battery")
+            page.get_by_role("button", name="Log in").click()
+            expect(page.get_by_role("heading", name="People waiting")).to_be_visible()
+            banner = page.locator("#safety-alert")
+            expect(banner).to_be_hidden()
+            page.wait_for_timeout(500)  # the feed is open
+            rasa_stand_in.risk = {**ON_RISK, "meaning": None}
+            add_handoff(db, "browser-night-1")
+            expect(banner).to_be_visible(timeout=5000)
+            expect(banner).to_have_attribute("role", "alert")
+            expect(banner).to_contain_text("read new messages with extra care")
+            rasa_stand_in.risk = dict(ON_RISK)
+            add_handoff(db, "browser-night-2")
+            expect(banner).to_be_hidden(timeout=5000)
+        finally:
+            rasa_stand_in.risk = dict(ON_RISK)
+            browser.close()

@@ -6,18 +6,20 @@ The console asks Rasa's ``/model/parse`` (here the loopback stand-in; against th
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.hub.rasa_client import RasaClient
 from bot.hub.safety_check import PROBE_TEXT, SafetyMonitor, check, read_parse
-from tests.hub.support import ON_RISK, Staff, make_user
+from tests.hub.support import ON_RISK, Staff, add_handoff, make_user, sse_events
 from tests.support.stack import free_port
 
 
 def test_parse_without_risk_or_meaning_is_not_on():
     assert read_parse({"text": "hi", "risk": ON_RISK}).ok
     rules_only = read_parse({"risk": {**ON_RISK, "meaning": None}})
-    assert rules_only.state == "rules_only" and "word lists only" in rules_only.message
+    assert rules_only.state == "rules_only" and "without the part that reads for meaning" in rules_only.message
     assert read_parse({"text": "hi", "intent": {}}).state == "missing"
     assert read_parse(None).state == "missing"
 
@@ -63,3 +65,34 @@ def test_queue_shows_a_banner_only_while_detection_is_degraded(worker, rasa_stan
     finally:
         rasa_stand_in.risk = dict(ON_RISK)
     assert "data-safety=" not in worker.page("/queue").text
+
+
+def test_the_live_queue_feed_says_when_detection_degrades_and_recovers(hub, hub_dbs, rasa_stand_in):
+    """A queue page left open all night learns of a change without a reload."""
+    make_user(hub_dbs[1], "safety_feed_worker")
+    worker = Staff(hub.url)
+    assert worker.login("safety_feed_worker").status_code == 303
+    seen: list[dict] = []
+    try:
+        with worker.get(hub.url + "/api/queue/stream", stream=True, timeout=10) as feed:
+            events = sse_events(feed, until=time.monotonic() + 10)
+            for kind, data in events:
+                if kind == "safety":
+                    seen.append(data)
+                    break
+            rasa_stand_in.risk = {**ON_RISK, "meaning": None}
+            add_handoff(hub_dbs[1], "safety-feed-person-1")
+            for kind, data in events:
+                if kind == "safety":
+                    seen.append(data)
+                    break
+            rasa_stand_in.risk = dict(ON_RISK)
+            add_handoff(hub_dbs[1], "safety-feed-person-2")
+            for kind, data in events:
+                if kind == "safety":
+                    seen.append(data)
+                    break
+    finally:
+        rasa_stand_in.risk = dict(ON_RISK)
+    assert [(d["ok"], d["state"]) for d in seen] == [(True, "on"), (False, "rules_only"), (True, "on")]
+    assert "extra care" in seen[1]["message"]

@@ -14,8 +14,24 @@
   function queuePage() {
     var box = document.getElementById("queue");
     if (!box) { return; }
+    var safetyBox = document.getElementById("safety-alert");
     listen(box.getAttribute("data-stream"), {
-      queue: function (data) { box.innerHTML = data.html; }
+      queue: function (data) { box.innerHTML = data.html; },
+      safety: function (data) {
+        if (!safetyBox) { return; }
+        safetyBox.textContent = "";
+        if (data.ok) {
+          safetyBox.hidden = true;
+          safetyBox.removeAttribute("data-safety");
+          return;
+        }
+        var label = document.createElement("strong");
+        label.textContent = "Risk detection:";
+        safetyBox.appendChild(label);
+        safetyBox.appendChild(document.createTextNode(" " + data.message));
+        safetyBox.setAttribute("data-safety", data.state);
+        safetyBox.hidden = false;
+      }
     });
   }
 
