@@ -9,6 +9,7 @@ is stored in any conversation) and looks at the ``risk`` field the detector adds
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -72,9 +73,11 @@ class SafetyMonitor:
         self._client = client
         self._every = every
         self._last: tuple[float, SafetyCheck] | None = None
+        self._lock = asyncio.Lock()  # several open queue pages ask Rasa once, not once each
 
     async def current(self) -> SafetyCheck:
-        now = time.monotonic()
-        if self._last is None or now - self._last[0] >= self._every:
-            self._last = (now, await check(self._client))
-        return self._last[1]
+        async with self._lock:
+            now = time.monotonic()
+            if self._last is None or now - self._last[0] >= self._every:
+                self._last = (now, await check(self._client))
+            return self._last[1]

@@ -95,9 +95,10 @@ class RiskDetector(GraphComponent):
             "meaning_escalate_threshold": 0.2,
             # The message has words that suggest it talks ABOUT risk (negations.yml,
             # talking_about: "leaflets", "the film", "lol") and the meaning layer's P(none) is
-            # at least this: the rule layer's level is set aside ("none"). On the development
-            # sets no message labelled high or possible came within 0.1 of this, while 19
-            # messages labelled none (a nurse asking for leaflets, a film plot) were above it.
+            # at least this, for every part of the message: the rule layer's level is set aside
+            # ("none"). On the development sets no risky message with such a word came within
+            # 0.3 of this (the closest: 0.55), while 19 labelled none (a nurse asking for
+            # leaflets, a film plot) were above it.
             "meaning_talking_about_threshold": 0.9,
             # Regularisation of the meaning classifier (larger fits the examples more closely).
             "meaning_regularisation": 8.0,
@@ -232,12 +233,14 @@ class RiskDetector(GraphComponent):
         "I'm a nurse, we did overdose training today, any leaflets?" fires the rule layer on
         "overdose". Words like "training" or "leaflets" are not enough to set that aside on
         their own ("I'm a nurse and I've taken 40 of my tablets" is high), so the meaning
-        layer must also be very sure the message carries no risk. Without a meaning layer
-        nothing is set aside: a fault can only make the detector more cautious.
+        layer must also be very sure that no part of the message carries risk, and must have
+        read all of it: in a long film chat, "I have taken 40 of my tablets tonight" is one
+        sentence, and a message cut short or read in samples is never set aside. Without a
+        meaning layer nothing is set aside: a fault can only make the detector more cautious.
         """
-        if rules.level == "none" or not rules.talking_about or meaning is None:
+        if rules.level == "none" or not rules.talking_about or meaning is None or not meaning.read_whole:
             return []
-        ordinary = 1.0 - meaning.high - meaning.possible
+        ordinary = meaning.ordinary_least
         if ordinary < self._config["meaning_talking_about_threshold"]:
             return []
         words = ", ".join(f'"{word}"' for word in rules.talking_about[:3])
@@ -250,7 +253,7 @@ class RiskDetector(GraphComponent):
         """The rule level, raised by the meaning layer (or, when it is off, a sure classifier).
 
         Returns the level, the reasons, and whether the meaning layer raised the level (its
-        nearest example then names the kinds of risk).
+        nearest examples then name the kinds of risk).
 
         Where the rules set a phrase aside ("not", an everyday saying, the past) the meaning
         layer must be surer ("I'm not suicidal" sits close to "I'm suicidal" for a sentence

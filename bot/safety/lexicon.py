@@ -120,9 +120,15 @@ def pattern_units(pattern: str) -> list[list[list[str]]]:
                                          "with something either side of each |")
             if any(word in ("...", "<many>") or "|" in word for words in alternatives for word in words):
                 raise SafetyLexiconError(f'"{pattern}": ... and <many> cannot go inside brackets')
+            if any(word == "=" for words in alternatives for word in words):
+                raise SafetyLexiconError(f'"{pattern}": an = must be followed by a word')
             units.append(alternatives)
         else:
-            units.append([[alt] for alt in token.split("|")])
+            alternatives = token.split("|")
+            if any(alt in ("", "=") for alt in alternatives):
+                raise SafetyLexiconError(f'"{pattern}": a | needs a word on both sides, and an = a word after it '
+                                         "(for choices of several words use brackets: (go away|disappear))")
+            units.append([[alt] for alt in alternatives])
     return units
 
 
@@ -136,7 +142,13 @@ def _means(section: dict[str, Any], name: str) -> list[tuple[str, str]]:
     for category, items in (section.get("means") or {}).items():
         if category not in CATEGORIES:
             raise SafetyLexiconError(f"risk_phrases.yml: unknown category {category!r} under {name}")
-        means.extend((category, _clean(word)) for word in items or [] if _clean(word))
+        for word in items or []:
+            word = _clean(word)
+            if any(mark in word for mark in "()|=") or "..." in word:
+                raise SafetyLexiconError(f'risk_phrases.yml, {name} means: "{word}" is matched exactly as '
+                                         "written, so it cannot use ( ) | = or ...: list each choice on its own line")
+            if word:
+                means.append((category, word))
     return means
 
 

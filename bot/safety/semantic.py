@@ -99,7 +99,13 @@ def load_examples(path: Path | None = None) -> list[Example]:
 
 
 def parts(encoder: SentenceEncoder, text: str) -> list[list[int]]:
-    """Token ids of the whole message, then of each of its sentences when it is long.
+    """Token ids of the whole message, then of each of its sentences when it is long (see :func:`split`)."""
+    return split(encoder, text)[0]
+
+
+def split(encoder: SentenceEncoder, text: str) -> tuple[list[list[int]], bool]:
+    """Token ids of the whole message, then of each of its sentences when it is long; and
+    whether every part of the message was read (nothing cut off, no parts skipped).
 
     Why: a sentence encoder averages over the whole message, so one sentence of risk in a
     long, rambling message ("...and tonight I sat in the car with the hosepipe...") is
@@ -107,10 +113,11 @@ def parts(encoder: SentenceEncoder, text: str) -> list[list[int]]:
     joins the sentence after it; a long run without stops is read in overlapping pieces.
     Past ``MAX_PARTS`` parts, evenly spaced ones are read, always the first and the last.
     """
+    complete = len(text) <= LONGEST_READ
     text = text[:LONGEST_READ]
     whole = encoder.tokenizer.pieces(text)
     if len(whole) <= PART_TOKENS:
-        return [whole]
+        return [whole], complete
     chunks: list[list[int]] = []
     carry: list[int] = []
     for sentence in _SENTENCE_END.split(text):
@@ -127,7 +134,8 @@ def parts(encoder: SentenceEncoder, text: str) -> list[list[int]]:
         chunks.append(carry)
     if len(chunks) > MAX_PARTS:
         chunks = [chunks[round(i * (len(chunks) - 1) / (MAX_PARTS - 1))] for i in range(MAX_PARTS)]
-    return [whole, *chunks] if len(chunks) > 1 else [whole]
+        complete = False
+    return ([whole, *chunks] if len(chunks) > 1 else [whole]), complete
 
 
 @dataclass
@@ -259,12 +267,17 @@ class MeaningAssessment:
     possible: float
     nearest: str
     similarity: float
-    categories: tuple[str, ...] = ()  # the kinds of risk of the nearest example
+    categories: tuple[str, ...] = ()  # the kinds of risk its nearest examples share
+    # P(none) of the least ordinary part, and whether every part was read: a message may be
+    # called ordinary only on these (one risky sentence in a long message must count).
+    ordinary_least: float = 0.0
+    read_whole: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"high": round(self.high, 4), "possible": round(self.possible, 4),
                 "nearest_example": self.nearest, "similarity": round(self.similarity, 4),
-                "categories": list(self.categories)}
+                "categories": list(self.categories), "ordinary_least": round(self.ordinary_least, 4),
+                "read_whole": self.read_whole}
 
 
 class MeaningLayer:
@@ -278,11 +291,12 @@ class MeaningLayer:
 
     def assess(self, text: str) -> MeaningAssessment:
         """The message as a whole and, if it is long, each part of it: the most worrying counts."""
-        pieces = parts(self.encoder, text or "")
+        pieces, read_whole = split(self.encoder, text or "")
         vectors = self.encoder.encode_ids(pieces)
         texts = [(text or "")[:LONGEST_READ]] + [self.encoder.tokenizer.decode(ids) for ids in pieces[1:]]
         probabilities = self.model.probabilities(vectors, texts)
         worst = int(np.argmax(probabilities[:, 2] + probabilities[:, 1] / 2))
         _, p_possible, p_high = probabilities[worst]
         nearest, similarity, categories = self.model.nearest(vectors[worst])
-        return MeaningAssessment(float(p_high), float(p_possible), nearest, similarity, tuple(categories))
+        return MeaningAssessment(float(p_high), float(p_possible), nearest, similarity, tuple(categories),
+                                 float(probabilities[:, 0].min()), read_whole)

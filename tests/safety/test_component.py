@@ -187,8 +187,11 @@ none:
 class FixedMeaning:
     """A meaning layer that always answers the same: for testing how the answers combine."""
 
-    def __init__(self, high: float, possible: float = 0.0) -> None:
-        self.answer = MeaningAssessment(high, possible, "I won't be a burden much longer", 0.8, ("suicide",))
+    def __init__(self, high: float, possible: float = 0.0, *, ordinary_least: float | None = None,
+                 read_whole: bool = True) -> None:
+        least = 1.0 - high - possible if ordinary_least is None else ordinary_least
+        self.answer = MeaningAssessment(high, possible, "I won't be a burden much longer", 0.8, ("suicide",),
+                                        least, read_whole)
 
     def assess(self, text: str) -> MeaningAssessment:
         return self.answer
@@ -255,6 +258,18 @@ def test_talking_about_risk_is_set_aside_only_when_the_meaning_layer_agrees(dete
     # and the words never hide an emergency the meaning layer sees
     assert run(with_meaning(detector, 0.6), message("I'm a nurse and I've taken 40 of my tablets lol",
                                                     [("share_story", 0.9)])).get("risk")["level"] == "high"
+    # a "possible" is set aside on the same terms
+    assert run(with_meaning(detector, 0.02, 0.03), message("doing an essay on why people feel hopeless",
+                                                           [("share_story", 0.9)])).get("risk")["level"] == "none"
+
+
+@pytest.mark.parametrize(("least", "whole"), [(0.5, True), (0.97, False)])
+def test_nothing_is_set_aside_unless_every_part_was_read_and_looks_ordinary(detector: RiskDetector, least: float,
+                                                                              whole: bool) -> None:
+    """The whole message may look ordinary while one sentence in it does not, or was never read."""
+    meaning = FixedMeaning(0.02, 0.03, ordinary_least=least, read_whole=whole)
+    sure = RiskDetector(detector._config, detector._model_storage, detector._resource, detector._layer, meaning)
+    assert run(sure, message(NURSE, [("share_story", 0.9)])).get("risk")["level"] == "high"
 
 
 def test_classifier_is_only_the_second_signal_when_the_meaning_layer_is_off(detector: RiskDetector) -> None:
@@ -291,6 +306,28 @@ def test_a_trained_detector_recognises_indirect_wording(trained) -> None:
     for text in ("can I bring my daughter to the knitting group on thursday",
                  "my phone's about to die, will text back tomorrow"):
         assert run(loaded, message(text, [("share_story", 0.9)])).get("risk")["level"] == "none", text
+
+
+FILM_CHAT = ("Watched a film last night with my sister. The film was about a family in Leeds. "
+             "The acting in the film was lovely and the music was great. We had popcorn and then a curry. ")
+
+
+@pytest.mark.parametrize("before", [1, 3, 20])
+def test_a_crisis_inside_a_long_chat_about_a_film_is_never_set_aside(trained, before: int) -> None:
+    """Talking-about words elsewhere in a long message do not hide one sentence of crisis."""
+    config, storage, resource = trained
+    loaded = RiskDetector.load(config, storage, resource, ExecutionContext(GraphSchema({}), "test"))
+    text = FILM_CHAT * before + "I have taken 40 of my tablets tonight. " + FILM_CHAT * 2
+    risk = run(loaded, message(text, [("share_story", 0.9)])).get("risk")
+    assert risk["level"] == "high" and not risk["set_aside"], risk["meaning"]
+
+
+def test_a_worker_asking_for_leaflets_is_not_a_crisis(trained) -> None:
+    config, storage, resource = trained
+    loaded = RiskDetector.load(config, storage, resource, ExecutionContext(GraphSchema({}), "test"))
+    text = "I'm a school nurse and we had self harm training this week, have you got any leaflets for parents?"
+    risk = run(loaded, message(text, [("share_story", 0.9)])).get("risk")
+    assert risk["level"] == "none" and risk["set_aside"], risk
 
 
 def test_a_model_without_a_meaning_layer_still_detects_risk(trained, tmp_path: Path,

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.safety.detector import RuleLayer, assess
 from bot.safety.lexicon import FILES, LEXICON_DIR, SafetyLexicon, SafetyLexiconError, fingerprint
@@ -294,11 +295,25 @@ def test_brackets_give_alternatives_of_several_words(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("phrase", ["swim out (past the buoys|to the wreck", "swim out past the buoys)",
                                     "swim (out (past|to))", "swim out (past the buoys)",
-                                    "swim out (past the buoys|)", "swim (out ... past|to)"])
+                                    "swim out (past the buoys|)", "swim (out ... past|to)",
+                                    "swim out|(past|to) the buoys", "swim out |past", "swim out||past",
+                                    "swim out =", "swim (= out|past)"])
 def test_bad_brackets_are_refused_with_the_phrase_named(tmp_path: Path, phrase: str) -> None:
     edited = _copy_lexicon(tmp_path)
     path = edited / "risk_phrases.yml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "  suicide:\n", f'  suicide:\n    - "{phrase}"\n', 1), encoding="utf-8")
     with pytest.raises(SafetyLexiconError, match="swim"):
+        SafetyLexicon.load(edited)
+
+
+@pytest.mark.parametrize("section", ["together", "present_with"])
+def test_means_words_with_brackets_or_bars_are_refused(tmp_path: Path, section: str) -> None:
+    """Means words are matched exactly: a bracket there would silently never match."""
+    edited = _copy_lexicon(tmp_path)
+    path = edited / "risk_phrases.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data[section]["means"]["suicide"].append("(rail line|level crossing)")
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(SafetyLexiconError, match="level crossing"):
         SafetyLexicon.load(edited)

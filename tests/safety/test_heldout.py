@@ -25,8 +25,8 @@ BLIND_SET = HELDOUT_SET.with_name("risk_fresh.yml")
 # 2026-11-23, session 4, before anyone read it (docs/clinical-safety/README.md).
 BLIND_SETS = [HELDOUT_SET.with_name(f"risk_blind{number}.yml") for number in range(2, 11)]
 # Whole-pipeline figures on 2026-11-23, session 4 (recall of high 1.0, 0.98, 0.98, 0.98, 0.98,
-# 0.96, 0.98, 1.0, 0.99; false alarms 0.020, 0.053, 0.024, 0.013, 0.050, 0.017, 0.078, 0.113,
-# 0.076), with a margin of about 0.02 for arithmetic differences between machines.
+# 0.96, 0.98, 1.0, 0.99; false alarms 0.020, 0.053, 0.024, 0.013, 0.050, 0.033, 0.078, 0.113,
+# 0.089), with a margin of about 0.02 for arithmetic differences between machines.
 BLIND_FLOORS = {
     "risk_blind2": {"recall_high": 0.98, "false_alarm_rate": 0.06},
     "risk_blind3": {"recall_high": 0.96, "false_alarm_rate": 0.08},

@@ -9,6 +9,7 @@ import pytest
 
 from bot.safety.encoder import EncoderUnavailable, sentence_encoder
 from bot.safety.semantic import (
+    LONGEST_READ,
     MAX_PARTS,
     PART_TOKENS,
     Example,
@@ -17,6 +18,7 @@ from bot.safety.semantic import (
     MeaningModel,
     load_examples,
     parts,
+    split,
     train,
 )
 
@@ -142,3 +144,24 @@ def test_the_kinds_of_risk_are_those_most_near_examples_share() -> None:
     assert kinds == ["suicide"]
     model.example_categories = [["abuse"]] + [["suicide"], ["self_harm"], ["abuse"], [], [], ["harm_to_others"]]
     assert model.nearest(directions[0])[2] == ["abuse"]  # no kind has half: the nearest example's
+
+
+def test_split_says_whether_every_part_of_a_message_was_read() -> None:
+    """Only a message read to the end, part by part, may be called ordinary as a whole."""
+    encoder = sentence_encoder()
+    sentence = "We watched the new film at the cinema with my sister last night and it was lovely. "
+    assert split(encoder, sentence)[1]
+    assert split(encoder, sentence * (MAX_PARTS - 2))[1]
+    pieces, whole = split(encoder, sentence * (MAX_PARTS + 3))
+    assert not whole and len(pieces) == MAX_PARTS + 1  # evenly spaced parts only
+    assert not split(encoder, "a" * (LONGEST_READ + 1))[1]  # cut short
+
+
+def test_the_least_ordinary_part_is_reported() -> None:
+    layer = MeaningLayer(train(SMALL, sentence_encoder()), sentence_encoder())
+    chat = "We watched the new film at the cinema with my sister last night and it was lovely. " * 3
+    text = chat + "I'm going to kill myself tonight. " + chat
+    assessment = layer.assess(text)
+    assert assessment.read_whole
+    assert assessment.ordinary_least < 1 - assessment.high - assessment.possible + 1e-6
+    assert assessment.ordinary_least < layer.assess(chat).ordinary_least
