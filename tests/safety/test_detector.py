@@ -307,6 +307,16 @@ def test_bad_brackets_are_refused_with_the_phrase_named(tmp_path: Path, phrase: 
         SafetyLexicon.load(edited)
 
 
+def test_a_face_in_a_phrase_is_refused_with_a_reason(tmp_path: Path) -> None:
+    """Someone adding "want to die :(" learns why it is refused, not just "bracket not closed"."""
+    edited = _copy_lexicon(tmp_path)
+    path = edited / "risk_phrases.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  suicide:\n", '  suicide:\n    - "want to swim away :("\n', 1), encoding="utf-8")
+    with pytest.raises(SafetyLexiconError, match=r"swim away.*a face such as :\( cannot be matched"):
+        SafetyLexicon.load(edited)
+
+
 @pytest.mark.parametrize("section", ["together", "present_with"])
 def test_means_words_with_brackets_or_bars_are_refused(tmp_path: Path, section: str) -> None:
     """Means words are matched exactly: a bracket there would silently never match."""
