@@ -35,6 +35,11 @@ class SafetyCheck:
 ON = SafetyCheck("on", "Risk detection is fully on.")
 
 
+def as_event(result: SafetyCheck) -> dict[str, Any]:
+    """What a page's live feed sends as its ``safety`` event (hub.js shows or hides the banner)."""
+    return {"ok": result.ok, "state": result.state, "message": result.message}
+
+
 def read_parse(result: dict[str, Any] | None) -> SafetyCheck:
     """Turn Rasa's parse of the probe sentence into a state a worker can act on."""
     risk = (result or {}).get("risk")

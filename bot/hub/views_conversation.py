@@ -14,6 +14,7 @@ from bot.hub import handling
 from bot.hub.feed import POLL_SECONDS, events_after, in_thread, last_event_id
 from bot.hub.queue import CHANNELS, OUTCOMES, REASONS, SMS_CHANNELS
 from bot.hub.rasa_client import RasaError
+from bot.hub.safety_check import as_event
 from bot.hub.summary import card
 from bot.hub.transcript import Line, line_for, lines_for
 from bot.hub.web import LEADS, PERSONAL_DATA, allow, audit, db, fragment, render
@@ -57,8 +58,10 @@ async def _page(request: Request, handoff: Handoff, *, status: int = 200, error:
     earlier = await db(request, lambda s: handling.earlier_handoffs(s, handoff))
     await audit(request, "view_conversation", sender_id=handoff.sender_id, handoff_id=handoff.id)
     staff = request.ctx.staff
+    safety = await request.app.ctx.safety.current()
     return render(
         request, "conversation.html", status=status, title="Conversation", handoff=handoff,
+        safety=safety,
         card=card(handoff), lines=lines, transcript_error=transcript_error, notes=notes,
         earlier=earlier, error=error, draft=draft, split_preview=split_preview, notice=notice,
         after_id=after_id, since=since, outcomes=OUTCOMES, reasons=REASONS,
@@ -231,7 +234,11 @@ def _status_of(handoff: Handoff | None) -> tuple[str, str | None]:
 
 @allow(*PERSONAL_DATA)
 async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
-    """Server-sent events for one conversation: new lines, high-risk alerts, status changes."""
+    """Server-sent events for one conversation: new lines, high-risk alerts, status changes.
+
+    And whether risk detection is fully on (a ``safety`` event when that changes): a worker
+    may sit in one conversation for an hour while new messages reach the queue unflagged.
+    """
     handoff = await db(request, lambda s: handling.get(s, handoff_id))
     if handoff is None or not _may_see(request.ctx.staff, handoff):
         return response.json({"error": "Not available."}, status=404)
@@ -247,6 +254,7 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
     await resp.send("retry: 2000\n\n")
     status = _status_of(handoff)
+    last_safety = None
     idle = 0.0
     while True:
         found = await in_thread(partial(events_after, settings.events_database_url, sender_id, after))
@@ -266,6 +274,10 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
         if current != status:
             status = current
             await _send(resp, "status", {"status": current[0], "claimed_by": current[1]})
+        safety = await request.app.ctx.safety.current()  # asks Rasa at most once a minute
+        if safety != last_safety:
+            last_safety = safety
+            await _send(resp, "safety", as_event(safety))
         idle += POLL_SECONDS
         if idle >= 15:
             idle = 0.0

@@ -10,6 +10,7 @@ from sanic.response import HTTPResponse
 from bot.hub import queue
 from bot.hub.duty import set_on_duty
 from bot.hub.feed import changes, read_in_session
+from bot.hub.safety_check import as_event
 from bot.hub.web import PERSONAL_DATA, allow, audit, db, fragment, render
 
 QUEUE_REFRESH_SECONDS = 30.0  # waiting times are re-worded at least this often
@@ -50,8 +51,7 @@ async def queue_stream(request: Request) -> None:
         safety = await request.app.ctx.safety.current()
         if safety != last_safety:
             last_safety = safety
-            state = json.dumps({"ok": safety.ok, "state": safety.state, "message": safety.message})
-            await resp.send(f"event: safety\ndata: {state}\n\n")
+            await resp.send(f"event: safety\ndata: {json.dumps(as_event(safety))}\n\n")
 
 
 @allow(*PERSONAL_DATA)

@@ -84,3 +84,32 @@ def test_an_open_queue_page_shows_and_clears_the_safety_banner_by_itself(hub, hu
         finally:
             rasa_stand_in.risk = dict(ON_RISK)
             browser.close()
+
+
+def test_an_open_conversation_page_shows_the_safety_banner_by_itself(hub, hub_dbs, rasa_stand_in):
+    """The same banner reaches a worker who is reading one conversation, without a reload."""
+    from playwright.sync_api import expect, sync_playwright
+
+    db = hub_dbs[1]
+    make_user(db, "browser_reading_worker")
+    handoff_id = add_handoff(db, "browser-reading-1")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{hub.url}/login?next=%2Fconversations%2F{handoff_id}")
+            page.get_by_label("Username").fill("browser_reading_worker")
+            page.get_by_label("Password").fill("correct horse battery")
+            page.get_by_role("button", name="Log in").click()
+            expect(page.get_by_role("heading", name=f"Conversation {handoff_id}")).to_be_visible()
+            banner = page.locator("#safety-alert")
+            expect(banner).to_be_hidden()
+            page.wait_for_timeout(500)  # the feed is open
+            rasa_stand_in.risk = {**ON_RISK, "meaning": None}
+            expect(banner).to_be_visible(timeout=5000)
+            expect(banner).to_contain_text("Risk detection: The assistant's risk detection is working without")
+            rasa_stand_in.risk = dict(ON_RISK)
+            expect(banner).to_be_hidden(timeout=5000)
+        finally:
+            rasa_stand_in.risk = dict(ON_RISK)
+            browser.close()

@@ -96,3 +96,44 @@ def test_the_live_queue_feed_says_when_detection_degrades_and_recovers(hub, hub_
         rasa_stand_in.risk = dict(ON_RISK)
     assert [(d["ok"], d["state"]) for d in seen] == [(True, "on"), (False, "rules_only"), (True, "on")]
     assert "extra care" in seen[1]["message"]
+
+
+def test_a_conversation_page_shows_the_banner_too(hub, hub_dbs, rasa_stand_in):
+    """A worker may spend an hour in one conversation; the warning must reach them there."""
+    make_user(hub_dbs[1], "safety_banner_reader")
+    worker = Staff(hub.url)
+    assert worker.login("safety_banner_reader").status_code == 303
+    handoff_id = add_handoff(hub_dbs[1], "safety-banner-conversation")
+    assert "data-safety=" not in worker.page(f"/conversations/{handoff_id}").text
+    try:
+        rasa_stand_in.risk = {**ON_RISK, "meaning": None}
+        page = worker.page(f"/conversations/{handoff_id}").text
+        assert 'id="safety-alert" class="hub-alert" role="alert" data-safety="rules_only"' in page
+        assert "read new messages with extra care" in page
+    finally:
+        rasa_stand_in.risk = dict(ON_RISK)
+    assert "data-safety=" not in worker.page(f"/conversations/{handoff_id}").text
+
+
+def test_the_live_conversation_feed_says_when_detection_degrades_and_recovers(hub, hub_dbs, rasa_stand_in):
+    make_user(hub_dbs[1], "safety_conversation_feed_worker")
+    worker = Staff(hub.url)
+    assert worker.login("safety_conversation_feed_worker").status_code == 303
+    handoff_id = add_handoff(hub_dbs[1], "safety-conversation-feed-person")
+    seen: list[dict] = []
+    try:
+        with worker.get(f"{hub.url}/api/conversations/{handoff_id}/stream", stream=True, timeout=10) as feed:
+            for kind, data in sse_events(feed, until=time.monotonic() + 10):
+                if kind != "safety":
+                    continue
+                seen.append(data)
+                if len(seen) == 1:
+                    rasa_stand_in.risk = None  # the model lost its detector
+                elif len(seen) == 2:
+                    rasa_stand_in.risk = dict(ON_RISK)
+                else:
+                    break
+    finally:
+        rasa_stand_in.risk = dict(ON_RISK)
+    assert [(d["ok"], d["state"]) for d in seen] == [(True, "on"), (False, "missing"), (True, "on")]
+    assert "without its risk detector" in seen[1]["message"]

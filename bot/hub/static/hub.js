@@ -11,27 +11,31 @@
     return source;
   }
 
+  /* The risk-detection banner (queue and conversation pages): shown while detection is not
+     fully on, hidden again when it recovers. */
+  function showSafety(data) {
+    var safetyBox = document.getElementById("safety-alert");
+    if (!safetyBox) { return; }
+    safetyBox.textContent = "";
+    if (data.ok) {
+      safetyBox.hidden = true;
+      safetyBox.removeAttribute("data-safety");
+      return;
+    }
+    var label = document.createElement("strong");
+    label.textContent = "Risk detection:";
+    safetyBox.appendChild(label);
+    safetyBox.appendChild(document.createTextNode(" " + data.message));
+    safetyBox.setAttribute("data-safety", data.state);
+    safetyBox.hidden = false;
+  }
+
   function queuePage() {
     var box = document.getElementById("queue");
     if (!box) { return; }
-    var safetyBox = document.getElementById("safety-alert");
     listen(box.getAttribute("data-stream"), {
       queue: function (data) { box.innerHTML = data.html; },
-      safety: function (data) {
-        if (!safetyBox) { return; }
-        safetyBox.textContent = "";
-        if (data.ok) {
-          safetyBox.hidden = true;
-          safetyBox.removeAttribute("data-safety");
-          return;
-        }
-        var label = document.createElement("strong");
-        label.textContent = "Risk detection:";
-        safetyBox.appendChild(label);
-        safetyBox.appendChild(document.createTextNode(" " + data.message));
-        safetyBox.setAttribute("data-safety", data.state);
-        safetyBox.hidden = false;
-      }
+      safety: showSafety
     });
   }
 
@@ -63,7 +67,8 @@
         };
         statusNotice.textContent = (words[data.status] || "This conversation changed.") + " Reload the page to see what you can do now.";
         statusNotice.hidden = false;
-      }
+      },
+      safety: showSafety
     });
   }
 
