@@ -96,10 +96,12 @@ class RiskDetector(GraphComponent):
             # The message has words that suggest it talks ABOUT risk (negations.yml,
             # talking_about: "leaflets", "the film", "lol") and the meaning layer's P(none) is
             # at least this, for every part of the message: the rule layer's level is set aside
-            # ("none"). On the development sets no risky message with such a word came within
-            # 0.3 of this (the closest: 0.55), while 19 labelled none (a nurse asking for
-            # leaflets, a film plot) were above it.
-            "meaning_talking_about_threshold": 0.9,
+            # ("none"). On the development sets (3,029 messages, session 5) no risky message
+            # with such a word came within 0.14 of this (the closest: 0.71, "lol not gonna be
+            # around for the exam results ... weedkiller, should work right"; none was set
+            # aside), while ordinary ones (a teacher asking how to support a pupil, an A-level
+            # essay) sat at 0.86 to 0.89: 0.9 left those as false alarms.
+            "meaning_talking_about_threshold": 0.85,
             # Regularisation of the meaning classifier (larger fits the examples more closely).
             "meaning_regularisation": 8.0,
             # Only when the meaning layer is OFF (it could not load): the classifier says

@@ -61,8 +61,41 @@ def test_pseudo_negation_still_risk() -> None:
     "i overdosed on chocolate at christmas",
     "my landlord is kicking me out",
     "i watched a talk on suicide prevention",
+    "how many tablets come in a pack of citalopram",
+    "these new tablets leave me feeling like death warmed up",
+    "overdosed on birthday cake at work today",
+    "jumping into the lido for a winter swim on boxing day",
+    "need some rope for the tent before we go camping",
+    "my esa got cut this month, where do I get advice",
+    "my sister roped me in to the fun run",
+    "still learning the ropes at the new job",
+    "overdose awareness day is on the 31st",
 ])
 def test_idioms_do_not_fire(text: str) -> None:
+    assert assess(text).level == "none", assess(text).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "I've got the rope sorted now", "the rope is in the car", "rope in the loft, ready",
+    "I'm going to end it with the pills tonight", "i cut myself a few times tonight",
+    "I hurt myself at night when everyone is asleep", "bought razor blades for my wrists",
+    "im holding a kitchen knife to my wrist", "I want to use the kitchen knife to cut myself",
+    "I've taken all my tablets for my heart", "I took all my pills for my depression at once",
+])
+def test_a_saying_never_hides_the_risk_beside_it(text: str) -> None:
+    """A saying silences any risk phrase it overlaps, so each must stop short of real risk.
+
+    Every form of a word matches: the saying "the ropes" once hid "got the rope sorted",
+    "tablets for my heart" hid "taken all my tablets", "kitchen knife" hid a knife held to a wrist.
+    """
+    assert assess(text).level == "high", assess(text).reasons
+
+
+@pytest.mark.parametrize("text", ["I want to end it with my boyfriend", "cut myself a slice of cake",
+                                  "I hurt myself at the gym", "razor blades for shaving my legs",
+                                  "a bread knife to cut the bread", "I need my tablets for my heart",
+                                  "holding the kitchen knife while I cook"])
+def test_the_narrowed_sayings_still_work(text: str) -> None:
     assert assess(text).level == "none", assess(text).reasons
 
 
@@ -81,7 +114,9 @@ def test_text_speak_fires(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["I can't cope anymore", "what's the point", "I feel like giving up",
-                                  "everything feels hopeless"])
+                                  "everything feels hopeless", "been in such a dark place all week",
+                                  "wouldn't care if I didn't make it back tonight",
+                                  "would it be painless", "I wear long sleeves in the heat so nobody sees"])
 def test_softer_signals_are_possible(text: str) -> None:
     assert assess(text).level == "possible"
 
@@ -262,6 +297,12 @@ def test_means_or_place_in_the_past_is_set_aside_unless_it_is_back() -> None:
     ("pain in my chest going down my left arm", "medical_emergency"),
     ("her face is drooping and her speech is slurred", "medical_emergency"),
     ("my lips are swelling and my throat is closing", "medical_emergency"),
+    ("how long would it take for weedkiller to work on a person", "suicide"),
+    ("if I inject insulin when I'm not diabetic will I just fall asleep", "suicide"),
+    ("i'll take all the insulin pens at once tonight", "suicide"),
+    ("I'm checking out for good this weekend, thanks for trying", "suicide"),
+    ("not going to be around for my birthday so cancel it", "suicide"),
+    ("cut my thigh and now I can see the fat in it", "self_harm"),
 ])
 def test_warning_signs_by_category_are_high(text: str, category: str) -> None:
     result = assess(text)
