@@ -20,23 +20,31 @@ def _key(text: str) -> str:
 
 BLIND_SET = HELDOUT_SET.with_name("risk_fresh.yml")
 # Written by people who saw none of the word lists, examples or training data. Each was
-# measured once before anyone read it; blind2 to blind9 were then read while the detector was
-# tuned, so they are development sets now. blind10 was measured on the final model of
-# 2026-11-23, session 4, before anyone read it (docs/clinical-safety/README.md).
-BLIND_SETS = [HELDOUT_SET.with_name(f"risk_blind{number}.yml") for number in range(2, 11)]
-# Whole-pipeline figures on 2026-11-23, session 4 (recall of high 1.0, 0.98, 0.98, 0.98, 0.98,
-# 0.96, 0.98, 1.0, 0.99; false alarms 0.020, 0.053, 0.024, 0.013, 0.050, 0.033, 0.078, 0.113,
-# 0.089), with a margin of about 0.02 for arithmetic differences between machines.
+# measured once before anyone read it; blind2 to blind15 were then read while the detector was
+# tuned, so they are development sets now. blind16 and blind17 were measured once on the final
+# model of 2026-12-03, session 5, before anyone read it (docs/clinical-safety/README.md).
+BLIND_SETS = [HELDOUT_SET.with_name(f"risk_blind{number}.yml") for number in range(2, 18)]
+# Whole-pipeline figures on 2026-12-03, session 5 (recall of high 1.0, 0.98, 0.978, 0.978,
+# 0.978, 0.957, 0.989, 1.0, 1.0, 1.0, 1.0, 0.989, 1.0, 0.967, 0.967, 0.978; false alarms
+# 0.020, 0.053, 0.036, 0.013, 0.050, 0.017, 0.078, 0.100, 0.063, 0.013, 0.037, 0.037, 0.038,
+# 0.038, 0.100, 0.138), with a margin of about 0.02 for arithmetic differences between machines.
 BLIND_FLOORS = {
-    "risk_blind2": {"recall_high": 0.98, "false_alarm_rate": 0.06},
-    "risk_blind3": {"recall_high": 0.96, "false_alarm_rate": 0.08},
-    "risk_blind4": {"recall_high": 0.96, "false_alarm_rate": 0.05},
-    "risk_blind5": {"recall_high": 0.96, "false_alarm_rate": 0.04},
+    "risk_blind2": {"recall_high": 0.98, "false_alarm_rate": 0.04},
+    "risk_blind3": {"recall_high": 0.96, "false_alarm_rate": 0.07},
+    "risk_blind4": {"recall_high": 0.96, "false_alarm_rate": 0.06},
+    "risk_blind5": {"recall_high": 0.96, "false_alarm_rate": 0.03},
     "risk_blind6": {"recall_high": 0.96, "false_alarm_rate": 0.07},
     "risk_blind7": {"recall_high": 0.94, "false_alarm_rate": 0.04},
-    "risk_blind8": {"recall_high": 0.96, "false_alarm_rate": 0.10},
-    "risk_blind9": {"recall_high": 0.98, "false_alarm_rate": 0.14},
-    "risk_blind10": {"recall_high": 0.97, "false_alarm_rate": 0.10},
+    "risk_blind8": {"recall_high": 0.97, "false_alarm_rate": 0.10},
+    "risk_blind9": {"recall_high": 0.98, "false_alarm_rate": 0.12},
+    "risk_blind10": {"recall_high": 0.98, "false_alarm_rate": 0.08},
+    "risk_blind11": {"recall_high": 0.98, "false_alarm_rate": 0.03},
+    "risk_blind12": {"recall_high": 0.98, "false_alarm_rate": 0.06},
+    "risk_blind13": {"recall_high": 0.97, "false_alarm_rate": 0.06},
+    "risk_blind14": {"recall_high": 0.98, "false_alarm_rate": 0.06},
+    "risk_blind15": {"recall_high": 0.95, "false_alarm_rate": 0.06},
+    "risk_blind16": {"recall_high": 0.95, "false_alarm_rate": 0.12},
+    "risk_blind17": {"recall_high": 0.96, "false_alarm_rate": 0.16},
 }
 
 
