@@ -10,11 +10,14 @@ is stored in any conversation) and looks at the ``risk`` field the detector adds
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from bot.hub.rasa_client import RasaClient, RasaError, RasaUnavailable
+
+logger = logging.getLogger(__name__)
 
 # Invented, ordinary, and never stored: /model/parse touches no conversation.
 PROBE_TEXT = "Hello, I would like to find a walking group near me."
@@ -66,9 +69,16 @@ async def check(client: RasaClient) -> SafetyCheck:
             "detection is on. If people are writing in, they may get no answer: tell the duty "
             "lead and the on-call technical contact now."))
     except RasaError:
-        return SafetyCheck("unreachable", (
-            "The assistant's server did not answer the console's safety check properly, so the "
-            "console cannot tell whether risk detection is on. Tell the duty lead."))
+        return _not_properly()
+    except Exception:  # noqa: BLE001 - a timeout or a garbled reply must not break the pages
+        logger.exception("safety check: unexpected error asking the assistant's server")
+        return _not_properly()
+
+
+def _not_properly() -> SafetyCheck:
+    return SafetyCheck("unreachable", (
+        "The assistant's server did not answer the console's safety check properly, so the "
+        "console cannot tell whether risk detection is on. Tell the duty lead."))
 
 
 class SafetyMonitor:
@@ -79,10 +89,29 @@ class SafetyMonitor:
         self._every = every
         self._last: tuple[float, SafetyCheck] | None = None
         self._lock = asyncio.Lock()  # several open queue pages ask Rasa once, not once each
+        self._refresh: asyncio.Task | None = None
 
     async def current(self) -> SafetyCheck:
+        """The answer, asking Rasa first if the last one is old (for a page being rendered)."""
         async with self._lock:
             now = time.monotonic()
             if self._last is None or now - self._last[0] >= self._every:
                 self._last = (now, await check(self._client))
             return self._last[1]
+
+    async def latest(self, wait: float = 2.0) -> SafetyCheck | None:
+        """The answer for a live feed: fresh if Rasa answers within ``wait`` seconds, else the last.
+
+        A live feed must never stall on a slow Rasa, because new lines and high-risk alerts
+        go through the same loop; the check carries on behind and the next pass sees it.
+        ``None`` if there has never been an answer.
+        """
+        now = time.monotonic()
+        if self._last is not None and now - self._last[0] < self._every:
+            return self._last[1]
+        if self._refresh is None or self._refresh.done():
+            self._refresh = asyncio.get_running_loop().create_task(self.current())
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._refresh), wait)
+        except asyncio.TimeoutError:
+            return self._last[1] if self._last else None

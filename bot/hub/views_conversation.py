@@ -274,8 +274,8 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
         if current != status:
             status = current
             await _send(resp, "status", {"status": current[0], "claimed_by": current[1]})
-        safety = await request.app.ctx.safety.current()  # asks Rasa at most once a minute
-        if safety != last_safety:
+        safety = await request.app.ctx.safety.latest()  # waits 2 s at most; refreshed behind
+        if safety is not None and safety != last_safety:
             last_safety = safety
             await _send(resp, "safety", as_event(safety))
         idle += POLL_SECONDS

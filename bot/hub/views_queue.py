@@ -48,8 +48,8 @@ async def queue_stream(request: Request) -> None:
         html = fragment(request, "_queue_rows.html", **lists)
         payload = json.dumps({"html": html, "waiting": len(lists["waiting"])})
         await resp.send(f"event: queue\ndata: {payload}\n\n")
-        safety = await request.app.ctx.safety.current()
-        if safety != last_safety:
+        safety = await request.app.ctx.safety.latest()  # waits 2 s at most; refreshed behind
+        if safety is not None and safety != last_safety:
             last_safety = safety
             await resp.send(f"event: safety\ndata: {json.dumps(as_event(safety))}\n\n")
 

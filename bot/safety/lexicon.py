@@ -112,9 +112,11 @@ def pattern_units(pattern: str) -> list[list[list[str]]]:
     units: list[list[list[str]]] = []
     for token in _UNIT.findall(pattern):
         if token in ("(", ")"):
+            face = re.search(r"[:;=]-?[()]|[()]-?[:;]", pattern)
+            hint = (" (brackets only group choices, so a face such as :( cannot be matched: "
+                    "leave it out)") if face else ""
             raise SafetyLexiconError(f'"{pattern}": a bracket is not closed, or one bracket is inside '
-                                     "another (brackets only group choices, so a face such as :( cannot "
-                                     "be matched: leave it out)")
+                                     f"another{hint}")
         if token.startswith("("):
             alternatives = [alt.split() for alt in token[1:-1].split("|")]
             if len(alternatives) < 2 or any(not words for words in alternatives):

@@ -30,6 +30,48 @@ async def test_an_unreachable_assistant_is_reported_not_assumed_on():
     assert "cannot reach" in result.message
 
 
+class _GarbledClient:
+    """Answers with something that is not JSON, as a proxy's error page would."""
+
+    async def parse(self, text: str) -> dict:
+        import json
+        return json.loads("<html>Bad gateway</html>")
+
+
+class _SlowClient:
+    """Answers after ``delay`` seconds, as an overloaded Rasa server would."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.calls = 0
+
+    async def parse(self, text: str) -> dict:
+        import asyncio
+        self.calls += 1
+        await asyncio.sleep(self.delay)
+        return {"risk": ON_RISK}
+
+
+async def test_a_garbled_answer_is_reported_not_raised():
+    """A JSON error (or a timeout) must not escape: it would end every open live feed."""
+    result = await check(_GarbledClient())
+    assert result.state == "unreachable" and "did not answer" in result.message
+
+
+async def test_a_live_feed_never_waits_long_on_a_slow_assistant():
+    """Feeds carry high-risk alerts too, so a slow check gives the last answer, not a stall."""
+    client = _SlowClient(delay=0.05)
+    monitor = SafetyMonitor(client, every=0)
+    first = await monitor.latest(wait=2.0)
+    assert first is not None and first.ok
+    client.delay = 3.0
+    started = time.monotonic()
+    again = await monitor.latest(wait=0.2)
+    assert time.monotonic() - started < 1.5
+    assert again == first  # the last answer, while the check carries on behind
+    assert client.calls == 2
+
+
 async def test_a_refused_token_is_reported(rasa_stand_in):
     result = await check(RasaClient(rasa_stand_in.url, "wrong-token", timeout=3))
     assert result.state == "unreachable" and "duty lead" in result.message

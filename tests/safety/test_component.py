@@ -251,9 +251,10 @@ def test_talking_about_risk_is_set_aside_only_when_the_meaning_layer_agrees(dete
     assert risk["level"] == "none" and risk["categories"] == [] and risk["reasons"] == []
     assert "training" in risk["set_aside"][0] and "0.95 sure" in risk["set_aside"][0]
     assert msg.get(INTENT)["name"] == "share_story" and entity_values(msg) == {}
-    # just under the bar (0.85 sure there is no risk): the rule's level stands
-    assert run(with_meaning(detector, 0.05, 0.11), message(NURSE, [("share_story", 0.9)])).get("risk")["level"] == "high"
-    assert run(with_meaning(detector, 0.04, 0.1), message(NURSE, [("share_story", 0.9)])).get("risk")["level"] == "none"
+    # just under the bar (0.84 sure there is no risk, the bar is 0.85): the rule's level stands
+    below, above = with_meaning(detector, 0.05, 0.11), with_meaning(detector, 0.04, 0.1)
+    assert run(below, message(NURSE, [("share_story", 0.9)])).get("risk")["level"] == "high"
+    assert run(above, message(NURSE, [("share_story", 0.9)])).get("risk")["level"] == "none"
     # the same sure meaning layer, without the words, does not overrule a rule
     assert run(with_meaning(detector, 0.0, 0.0), message("i took an overdose an hour ago",
                                                          [("share_story", 0.9)])).get("risk")["level"] == "high"
