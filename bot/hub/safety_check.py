@@ -94,10 +94,12 @@ class SafetyMonitor:
     async def current(self) -> SafetyCheck:
         """The answer, asking Rasa first if the last one is old (for a page being rendered)."""
         async with self._lock:
-            now = time.monotonic()
-            if self._last is None or now - self._last[0] >= self._every:
-                self._last = (now, await check(self._client))
+            if not self._fresh():
+                self._last = (time.monotonic(), await check(self._client))
             return self._last[1]
+
+    def _fresh(self) -> bool:
+        return self._last is not None and time.monotonic() - self._last[0] < self._every
 
     async def latest(self, wait: float = 2.0) -> SafetyCheck | None:
         """The answer for a live feed: fresh if Rasa answers within ``wait`` seconds, else the last.
@@ -106,8 +108,7 @@ class SafetyMonitor:
         go through the same loop; the check carries on behind and the next pass sees it.
         ``None`` if there has never been an answer.
         """
-        now = time.monotonic()
-        if self._last is not None and now - self._last[0] < self._every:
+        if self._fresh():
             return self._last[1]
         if self._refresh is None or self._refresh.done():
             self._refresh = asyncio.get_running_loop().create_task(self.current())
