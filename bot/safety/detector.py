@@ -106,7 +106,7 @@ class RuleLayer:
             lexicon.together_intent, (w for _, w in lexicon.present_means), lexicon.presence,
             lexicon.idioms, lexicon.pseudo_negations,
             lexicon.past_markers, lexicon.present_markers, lexicon.negation_cues, lexicon.terminators,
-            lexicon.talking_about,
+            lexicon.talking_about, lexicon.soon,
         ):
             for unit in pattern_units(text):
                 for alt in itertools.chain.from_iterable(unit):
@@ -128,7 +128,7 @@ class RuleLayer:
         self._context: dict[str, Any] = {}
         for name, items in (("idiom", lexicon.idioms), ("pseudo", lexicon.pseudo_negations),
                             ("past", lexicon.past_markers), ("present", lexicon.present_markers),
-                            ("talking", lexicon.talking_about)):
+                            ("talking", lexicon.talking_about), ("soon", lexicon.soon)):
             matcher = Matcher(self._nlp.vocab)
             for index, item in enumerate(items):
                 matcher.add(f"{name}{index}", self._compile(item))
@@ -201,6 +201,11 @@ class RuleLayer:
         sentence = _sentence_ids(doc)
         past = {sentence[s] for _, s, _ in spans["past"]}
         present = {sentence[s] for _, s, _ in spans["present"]}
+        # A time close at hand anywhere in the message ("... Shift starts in an hour."),
+        # unless its sentence is about the past or it is said with "not".
+        # Not in a joke or a story: "mum will kill me if I'm late tonight lol" stays "possible".
+        soon = [doc[s:e].text for _, s, e in spans["soon"]
+                if sentence[s] not in past and not self._negated(doc, s, pseudo)] if not spans["talking"] else []
         hits: list[_Hit] = []
         set_aside: list[str] = []
         for match_id, start, end in self._risk(doc):
@@ -220,6 +225,10 @@ class RuleLayer:
                     set_aside.append(f'about the past: "{found}"')
                     continue
                 level = "possible"
+            if (level == "possible" and soon and sentence[start] not in past
+                    and phrase.category in self.lexicon.soon_categories):
+                level = "high"
+                found = f'{found}" said with "{soon[0]}'
             hits.append(_Hit(phrase, start, end, found, level))
         hits += self._safety_net(doc, idioms, pseudo, sentence, past, present)
         hits += self._safety_net(doc, idioms, pseudo, sentence, past, present,

@@ -58,6 +58,10 @@ class SafetyLexicon:
     # Means or a dangerous place with someone there now, in one sentence, make "high".
     present_means: tuple[tuple[str, str], ...] = ()  # (category, word)
     presence: tuple[str, ...] = ()
+    # A "possible" sign of one of these kinds of risk, in a sentence that puts it close in
+    # time ("tonight", "in an hour"), makes "high".
+    soon_categories: tuple[str, ...] = ()
+    soon: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, directory: Path | None = None) -> SafetyLexicon:
@@ -70,6 +74,11 @@ class SafetyLexicon:
         means = _means(together, "together")
         present_with = risk_doc.pop("present_with", None) or {}
         present_means = _means(present_with, "present_with")
+        soon = risk_doc.pop("soon", None) or {}
+        soon_categories = _strings(soon, "categories")
+        if set(soon_categories) - set(CATEGORIES):
+            raise SafetyLexiconError(f"risk_phrases.yml, soon: unknown categories "
+                                     f"{sorted(set(soon_categories) - set(CATEGORIES))}")
         for level, groups in risk_doc.items():
             if level not in ("possible", "high"):
                 raise SafetyLexiconError(f"risk_phrases.yml: unknown level {level!r}")
@@ -95,6 +104,8 @@ class SafetyLexicon:
             together_intent=_strings(together, "intent"),
             present_means=tuple(present_means),
             presence=_strings(present_with, "presence"),
+            soon_categories=soon_categories,
+            soon=_strings(soon, "words"),
         )
 
 

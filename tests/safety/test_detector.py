@@ -313,6 +313,67 @@ def test_warning_signs_by_category_are_high(text: str, category: str) -> None:
     assert category in result.categories
 
 
+@pytest.mark.parametrize("text", [
+    "his inhaler isn't working and he can't finish a sentence",
+    "my nan's lips have gone blue and she is very sleepy",
+    "my sugar is really low and I can't think straight",
+    "my daughter's breath smells of pear drops and she keeps being sick",
+    "the rash doesn't fade when I press a glass on it",
+    "his skin is mottled and he's burning up",
+    "I'm 30 weeks pregnant and bleeding",
+    "the baby is floppy and won't wake for a feed",
+    "he banged his head this afternoon and now he's being sick",
+    "I've been coughing up blood since lunch",
+    "my toddler got into the tablets in my bag",
+    "my son swallowed a button battery",
+    "she drank some of the methadone",
+    "he swallowed all of my pills",
+])
+def test_the_signs_111_and_999_name_are_medical_emergencies(text: str) -> None:
+    result = assess(text)
+    assert result.level == "high", result.reasons
+    assert "medical_emergency" in result.categories
+
+
+@pytest.mark.parametrize("text", [
+    "I love pear drops, the old fashioned sweets",
+    "how do I change the button battery in my watch",
+    "I'm pregnant and have a bit of back pain, are there any yoga groups?",
+    "my inhaler prescription has run out, can my GP renew it?",
+    "I swallowed my pride and rang my sister",
+    "I take my tablets every morning with breakfast",
+])
+def test_everyday_words_near_those_signs_stay_quiet(text: str) -> None:
+    assert assess(text).level == "none", assess(text).reasons
+
+
+def test_a_possible_sign_close_in_time_is_high() -> None:
+    assert assess("honestly nobody would miss me").level == "possible"
+    soon = assess("honestly nobody would miss me if I went tonight")
+    assert soon.level == "high" and "suicide" in soon.categories
+    assert any("tonight" in reason for reason in soon.reasons), soon.reasons
+    assert assess("the urge to cut is back and I'm alone in a couple of hours").level == "high"
+    assert assess("he keeps turning up at my flat. He said he'd be back in an hour.").level == "high"
+
+
+def test_close_in_time_leaves_general_distress_the_past_and_not_alone() -> None:
+    assert assess("I can't cope tonight").level == "possible"  # general distress: the gentle question
+    assert assess("honestly nobody would miss me, I'm not doing anything tonight").level == "possible"
+    assert assess("my ex keeps turning up at my gigs, he'll be there tonight lol").level == "possible"  # said in jest
+    years_ago = assess("years ago I felt nobody would miss me. today I'm a different person")
+    assert years_ago.level != "high", years_ago.reasons
+
+
+def test_an_unknown_kind_of_risk_under_soon_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "safety"
+    shutil.copytree(LEXICON_DIR, copy)
+    path = copy / "risk_phrases.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "categories: [suicide, self_harm, harm_to_others, abuse]", "categories: [suicide, sadness]"), encoding="utf-8")
+    with pytest.raises(SafetyLexiconError, match="sadness"):
+        SafetyLexicon.load(copy)
+
+
 def test_present_with_rule_is_read_from_the_word_list(tmp_path: Path) -> None:
     edited = _copy_lexicon(tmp_path)
     path = edited / "risk_phrases.yml"
