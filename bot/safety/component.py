@@ -41,11 +41,14 @@ from bot.safety.encoder import EncoderUnavailable, sentence_encoder
 from bot.safety.lexicon import SafetyLexicon
 from bot.safety.semantic import (
     EXAMPLES_FILE,
+    READ_SETS_DIR,
     Example,
     MeaningAssessment,
     MeaningLayer,
     MeaningModel,
     load_examples,
+    load_read_sets,
+    read_set_files,
 )
 from bot.safety.semantic import train as train_meaning
 from bot.safety.while_paused import install as install_crisis_while_paused
@@ -120,11 +123,14 @@ class RiskDetector(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """A hash of the word lists and examples: editing any of them makes ``rasa train`` retrain this."""
+        """A hash of the word lists, examples and read sets: editing any of them makes ``rasa train`` retrain this."""
         directory = _lexicon_dir(config)
         examples = directory / EXAMPLES_FILE
         digest = hashlib.sha256(lexicon_files.fingerprint(directory).encode())
         digest.update(examples.read_bytes() if examples.exists() else b"<missing>")
+        for path in read_set_files(directory):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
         return digest.hexdigest()
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -167,12 +173,14 @@ class RiskDetector(GraphComponent):
         """Store the word lists and the trained meaning layer in the model.
 
         The lists and examples are checked first: a broken file fails training. The meaning
-        layer learns from examples.yml and from the assistant's own intent examples
-        (``risk_high``/``risk_possible`` as risk, every other intent as ordinary messages).
+        layer learns from examples.yml, the read blind sets in ``read_sets/``, and the
+        assistant's own intent examples (``risk_high``/``risk_possible`` as risk, every other
+        intent as ordinary messages).
         """
         source = _lexicon_dir(self._config)
         self._layer = RuleLayer(SafetyLexicon.load(source))
-        examples = load_examples(source / EXAMPLES_FILE) + _intent_examples(training_data)
+        examples = (load_examples(source / EXAMPLES_FILE) + load_read_sets(source / READ_SETS_DIR)
+                    + _intent_examples(training_data))
         self._meaning = MeaningLayer(
             train_meaning(examples, sentence_encoder(), self._config["meaning_regularisation"]),
             sentence_encoder())

@@ -162,6 +162,7 @@ def test_trained_model_keeps_its_own_word_lists(tmp_path: Path) -> None:
     resource = Resource("risk_detector")
     context = ExecutionContext(GraphSchema({}), "test")
     (copy / "examples.yml").write_text(SMALL_EXAMPLES, encoding="utf-8")
+    shutil.rmtree(copy / "read_sets")  # a small model: the examples above only
     RiskDetector.create(config, storage, resource, context).train(TrainingData())
     for name in (*FILES, "examples.yml"):
         (copy / name).write_text("not: [valid", encoding="utf-8")  # later edits must not leak in
@@ -355,3 +356,16 @@ def test_fingerprint_follows_the_examples(tmp_path: Path) -> None:
     with (copy / "examples.yml").open("a", encoding="utf-8") as handle:
         handle.write('  - "is the hub open on boxing day"\n')
     assert RiskDetector.fingerprint_addon(config) != before
+
+
+def test_fingerprint_follows_the_read_sets(tmp_path: Path) -> None:
+    copy = tmp_path / "safety"
+    shutil.copytree(LEXICON_DIR, copy)
+    config = {**RiskDetector.get_default_config(), "lexicon_dir": str(copy)}
+    before = RiskDetector.fingerprint_addon(config)
+    with (copy / "read_sets" / "risk_blind2.yml").open("a", encoding="utf-8") as handle:
+        handle.write('- {text: "is the hub open on boxing day", level: none, categories: []}\n')
+    edited = RiskDetector.fingerprint_addon(config)
+    assert edited != before
+    (copy / "read_sets" / "risk_blind2.yml").rename(copy / "read_sets" / "risk_blind2b.yml")
+    assert RiskDetector.fingerprint_addon(config) != edited

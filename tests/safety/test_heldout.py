@@ -11,7 +11,7 @@ import yaml
 from bot.config import REPO_ROOT
 from bot.safety.evaluate import HELDOUT_SET, evaluate, load_set, rule_assess
 from bot.safety.lexicon import SafetyLexicon
-from bot.safety.semantic import load_examples
+from bot.safety.semantic import load_examples, load_read_sets
 
 
 def _key(text: str) -> str:
@@ -19,33 +19,21 @@ def _key(text: str) -> str:
 
 
 BLIND_SET = HELDOUT_SET.with_name("risk_fresh.yml")
-# Written by people who saw none of the word lists, examples or training data. Each was
-# measured once before anyone read it; blind2 to blind15 were then read while the detector was
-# tuned, so they are development sets now. blind16 and blind17 were measured once on the final
-# model of 2026-12-03, session 5, before anyone read it (docs/clinical-safety/README.md).
-BLIND_SETS = [HELDOUT_SET.with_name(f"risk_blind{number}.yml") for number in range(2, 18)]
-# Whole-pipeline figures on 2026-12-03, session 5 (recall of high 1.0, 0.98, 0.978, 0.978,
-# 0.978, 0.957, 0.989, 1.0, 1.0, 1.0, 1.0, 0.989, 1.0, 0.967, 0.967, 0.978; false alarms
-# 0.020, 0.053, 0.036, 0.013, 0.050, 0.017, 0.078, 0.100, 0.063, 0.025, 0.037, 0.037, 0.038,
-# 0.038, 0.113, 0.138), with a margin of about 0.02 for arithmetic differences between machines.
+# Written by people who saw none of the word lists, examples or training data, each measured
+# once before anyone read it. blind2 to blind19 were then read while the detector was tuned,
+# and the meaning layer learns from them (data/safety/read_sets/). blind20 to blind23 were
+# measured once on the final model of session 7 and have not been read: their figures are the
+# estimate on unseen wording (docs/clinical-safety/README.md).
+BLIND_SETS = [HELDOUT_SET.with_name(f"risk_blind{number}.yml") for number in range(20, 24)]
+# Those figures (recall of high 1.0, 0.989, 1.0, 1.0; false alarms 0.113, 0.113, 0.025, 0.100),
+# with a margin of about 0.02 for arithmetic differences between machines.
 BLIND_FLOORS = {
-    "risk_blind2": {"recall_high": 0.98, "false_alarm_rate": 0.04},
-    "risk_blind3": {"recall_high": 0.96, "false_alarm_rate": 0.07},
-    "risk_blind4": {"recall_high": 0.96, "false_alarm_rate": 0.06},
-    "risk_blind5": {"recall_high": 0.96, "false_alarm_rate": 0.03},
-    "risk_blind6": {"recall_high": 0.96, "false_alarm_rate": 0.07},
-    "risk_blind7": {"recall_high": 0.94, "false_alarm_rate": 0.04},
-    "risk_blind8": {"recall_high": 0.97, "false_alarm_rate": 0.10},
-    "risk_blind9": {"recall_high": 0.98, "false_alarm_rate": 0.12},
-    "risk_blind10": {"recall_high": 0.98, "false_alarm_rate": 0.08},
-    "risk_blind11": {"recall_high": 0.98, "false_alarm_rate": 0.03},
-    "risk_blind12": {"recall_high": 0.98, "false_alarm_rate": 0.06},
-    "risk_blind13": {"recall_high": 0.97, "false_alarm_rate": 0.06},
-    "risk_blind14": {"recall_high": 0.98, "false_alarm_rate": 0.06},
-    "risk_blind15": {"recall_high": 0.95, "false_alarm_rate": 0.06},
-    "risk_blind16": {"recall_high": 0.95, "false_alarm_rate": 0.12},
-    "risk_blind17": {"recall_high": 0.96, "false_alarm_rate": 0.16},
+    "risk_blind20": {"recall_high": 0.98, "false_alarm_rate": 0.13},
+    "risk_blind21": {"recall_high": 0.97, "false_alarm_rate": 0.13},
+    "risk_blind22": {"recall_high": 0.98, "false_alarm_rate": 0.05},
+    "risk_blind23": {"recall_high": 0.98, "false_alarm_rate": 0.12},
 }
+READ_SETS = sorted((REPO_ROOT / "data" / "safety" / "read_sets").glob("risk_blind*.yml"))
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +68,7 @@ def _training_and_lexicon_keys() -> set[str]:
                     training.add(_key(line.strip()[1:]))
     lexicon = SafetyLexicon.load()
     lexicon_items = {_key(p.pattern) for p in lexicon.phrases} | {_key(i) for i in lexicon.idioms}
-    examples = {_key(e.text) for e in load_examples()}
+    examples = {_key(e.text) for e in load_examples() + load_read_sets()}
     return training | lexicon_items | examples
 
 
@@ -89,7 +77,7 @@ def test_heldout_sets_never_used_for_training(heldout: list[dict], blind: list[d
     blinds = [item for path in BLIND_SETS for item in load_set(path)]
     assert [item["text"] for item in heldout + blind + blinds if _key(item["text"]) in used] == []
     assert {_key(i["text"]) for i in heldout}.isdisjoint({_key(i["text"]) for i in blind})
-    assert len(blind) >= 50 and len(blinds) >= 300
+    assert len(blind) >= 50 and len(blinds) >= 800 and len(READ_SETS) == 18
 
 
 @pytest.mark.model
@@ -107,6 +95,19 @@ def test_whole_pipeline_regression_floor_on_blind_sets(model_parser, path: Path)
     figures = evaluate(load_set(path), _pipeline(model_parser))
     assert figures["recall_high"] >= BLIND_FLOORS[path.stem]["recall_high"], figures["misses"]
     assert figures["false_alarm_rate"] <= BLIND_FLOORS[path.stem]["false_alarm_rate"], figures["false_alarms"]
+
+
+@pytest.mark.model
+def test_whole_pipeline_has_learnt_the_read_sets(model_parser) -> None:
+    """The read sets are training data now: not an estimate, but a broken meaning layer shows here.
+
+    Before they were learnt, the same pipeline caught 0.96 to 1.0 of their high messages
+    with false alarms of 0.01 to 0.14 (sessions 5 and 7); learning from them must not lose
+    that (session 7's final model: 0.998 and 0.034 over all 18).
+    """
+    figures = evaluate([item for path in READ_SETS for item in load_set(path)], _pipeline(model_parser))
+    assert figures["recall_high"] >= 0.99, figures["misses"]
+    assert figures["false_alarm_rate"] <= 0.05, figures["false_alarms"]
 
 
 def _pipeline(model_parser):

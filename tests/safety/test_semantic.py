@@ -17,6 +17,7 @@ from bot.safety.semantic import (
     MeaningLayer,
     MeaningModel,
     load_examples,
+    load_read_sets,
     parts,
     split,
     train,
@@ -56,6 +57,24 @@ def test_bad_examples_files_are_refused_with_a_reason(tmp_path: Path, content: s
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ExamplesError, match=message):
         load_examples(path)
+
+
+def test_the_read_sets_load_as_examples_of_every_level() -> None:
+    examples = load_read_sets()
+    levels = {level: sum(e.level == level for e in examples) for level in ("high", "possible", "none")}
+    assert levels["high"] >= 1300 and levels["possible"] >= 300 and levels["none"] >= 1200
+    assert all(e.categories for e in examples if e.level == "high")
+    assert not any(e.categories for e in examples if e.level == "none")
+    assert len({e.text.lower() for e in examples}) == len(examples)
+    assert {e.text.lower() for e in examples}.isdisjoint({e.text.lower() for e in load_examples()})
+
+
+def test_a_bad_read_set_is_refused_with_its_name(tmp_path: Path) -> None:
+    (tmp_path / "risk_good.yml").write_text('- {text: "hello", level: none, categories: []}\n', encoding="utf-8")
+    assert [e.level for e in load_read_sets(tmp_path)] == ["none"]
+    (tmp_path / "risk_bad.yml").write_text('- {text: "hello", level: urgent}\n', encoding="utf-8")
+    with pytest.raises(ExamplesError, match="risk_bad.yml"):
+        load_read_sets(tmp_path)
 
 
 def test_a_missing_examples_file_is_refused(tmp_path: Path) -> None:
