@@ -201,11 +201,11 @@ class RuleLayer:
         sentence = _sentence_ids(doc)
         past = {sentence[s] for _, s, _ in spans["past"]}
         present = {sentence[s] for _, s, _ in spans["present"]}
-        # A time close at hand anywhere in the message ("... Shift starts in an hour."),
-        # unless its sentence is about the past or it is said with "not".
-        # Not in a joke or a story: "mum will kill me if I'm late tonight lol" stays "possible".
-        soon = [doc[s:e].text for _, s, e in spans["soon"]
-                if sentence[s] not in past and not self._negated(doc, s, pseudo)] if not spans["talking"] else []
+        # A time close at hand anywhere in the message ("... Shift starts in an hour."), unless
+        # its sentence is about the past or it is said with "not"; never in a joke or a story
+        # (a talking-about word: "he'll be there tonight lol" stays "possible").
+        soon = [] if spans["talking"] else [doc[s:e].text for _, s, e in spans["soon"]
+                                            if sentence[s] not in past and not self._negated(doc, s, pseudo)]
         hits: list[_Hit] = []
         set_aside: list[str] = []
         for match_id, start, end in self._risk(doc):

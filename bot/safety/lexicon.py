@@ -58,8 +58,8 @@ class SafetyLexicon:
     # Means or a dangerous place with someone there now, in one sentence, make "high".
     present_means: tuple[tuple[str, str], ...] = ()  # (category, word)
     presence: tuple[str, ...] = ()
-    # A "possible" sign of one of these kinds of risk, in a sentence that puts it close in
-    # time ("tonight", "in an hour"), makes "high".
+    # A "possible" sign of one of these kinds of risk, in a message that names a time close
+    # at hand ("tonight", "in an hour"), makes "high".
     soon_categories: tuple[str, ...] = ()
     soon: tuple[str, ...] = ()
 
