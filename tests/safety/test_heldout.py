@@ -22,8 +22,9 @@ BLIND_SET = HELDOUT_SET.with_name("risk_fresh.yml")
 # Written by people who saw none of the word lists, examples or training data, each measured
 # once before anyone read it. blind2 to blind19 were then read while the detector was tuned,
 # and the meaning layer learns from them (data/safety/read_sets/). blind20 to blind23 were
-# measured once on the final model of session 7 and have not been read: their figures are the
-# estimate on unseen wording (docs/clinical-safety/README.md).
+# measured on the final model of session 7 (and on the model before its last fix, with the
+# same figures) and have not been read: their figures are the estimate on unseen wording
+# (docs/clinical-safety/README.md).
 BLIND_SETS = [HELDOUT_SET.with_name(f"risk_blind{number}.yml") for number in range(20, 24)]
 # Those figures (recall of high 1.0, 0.989, 1.0, 1.0; false alarms 0.113, 0.113, 0.025, 0.100),
 # with a margin of about 0.02 for arithmetic differences between machines.
@@ -108,6 +109,21 @@ def test_whole_pipeline_has_learnt_the_read_sets(model_parser) -> None:
     figures = evaluate([item for path in READ_SETS for item in load_set(path)], _pipeline(model_parser))
     assert figures["recall_high"] >= 0.99, figures["misses"]
     assert figures["false_alarm_rate"] <= 0.05, figures["false_alarms"]
+
+
+@pytest.mark.model
+def test_no_ordinary_help_seeking_message_raises_the_alarm(model_parser) -> None:
+    """The 113 held-back ordinary messages (tests/data/nlu_heldout.yml) get neither crisis help nor the question.
+
+    Learning from the read sets once gave "stop this please" and "im homeless and sleeping in
+    my car" crisis help; ordinary examples for asking to stop and for homelessness fixed it.
+    """
+    from bot.nlu.evaluate import load_labelled
+
+    items = load_labelled(REPO_ROOT / "tests" / "data" / "nlu_heldout.yml")
+    flagged = [(item["text"], level) for item in items
+               if (level := _pipeline(model_parser)(item["text"])[0]) != "none"]
+    assert len(items) >= 100 and flagged == []
 
 
 def _pipeline(model_parser):
