@@ -24,7 +24,7 @@ help:
 	@echo "make train  train the model if the data changed"
 	@echo "make shell  talk to the assistant in this terminal"
 	@echo "make lint   ruff"
-	@echo "make eval   safety and understanding figures on the held-back sets (JSON)"
+	@echo "make eval   safety and understanding figures on the held-back sets and real posts (JSON, counts only)"
 	@echo "make bench  benchmarks that print figures (directory search, Hub queue, risk detection)"
 
 check-python:
@@ -65,6 +65,7 @@ eval: $(STAMP) train
 	@for set in tests/data/risk_heldout.yml tests/data/risk_fresh.yml tests/data/risk_blind20.yml tests/data/risk_blind21.yml tests/data/risk_blind22.yml tests/data/risk_blind23.yml; do \
 	  $(BIN)/bot safety eval --set $$set --model "$$(ls -t models/*.tar.gz | head -n1)"; done
 	@$(BIN)/bot analyse --file tests/data/nlu_heldout.yml --summary
+	@$(BIN)/bot safety eval --real --part test --model "$$(ls -t models/*.tar.gz | head -n1)"
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_directory.py

@@ -85,8 +85,8 @@ def test_heldout_sets_never_used_for_training(heldout: list[dict], blind: list[d
 def test_whole_pipeline_meets_the_quality_bar_on_the_held_out_set(model_parser, heldout: list[dict]) -> None:
     """The bar the clinical safety case rests on: rules, meaning layer and classifier together."""
     figures = evaluate(heldout, _pipeline(model_parser))
-    assert figures["recall_high"] >= 0.98, figures["misses"]
-    assert figures["false_alarm_rate"] <= 0.10, figures["false_alarms"]
+    assert figures["recall_high"] >= 0.98, _counts(figures)
+    assert figures["false_alarm_rate"] <= 0.10, _counts(figures)
 
 
 @pytest.mark.model
@@ -94,8 +94,8 @@ def test_whole_pipeline_meets_the_quality_bar_on_the_held_out_set(model_parser, 
 def test_whole_pipeline_regression_floor_on_blind_sets(model_parser, path: Path) -> None:
     """Today's honest figures on sets written blind (see docs/clinical-safety); worse fails here."""
     figures = evaluate(load_set(path), _pipeline(model_parser))
-    assert figures["recall_high"] >= BLIND_FLOORS[path.stem]["recall_high"], figures["misses"]
-    assert figures["false_alarm_rate"] <= BLIND_FLOORS[path.stem]["false_alarm_rate"], figures["false_alarms"]
+    assert figures["recall_high"] >= BLIND_FLOORS[path.stem]["recall_high"], _counts(figures)
+    assert figures["false_alarm_rate"] <= BLIND_FLOORS[path.stem]["false_alarm_rate"], _counts(figures)
 
 
 @pytest.mark.model
@@ -124,6 +124,12 @@ def test_no_ordinary_help_seeking_message_raises_the_alarm(model_parser) -> None
     flagged = [(item["text"], level) for item in items
                if (level := _pipeline(model_parser)(item["text"])[0]) != "none"]
     assert len(items) >= 100 and flagged == []
+
+
+def _counts(figures: dict) -> str:
+    """What a failure on a held-back set may print: counts, never its messages (they would be read)."""
+    return (f"{len(figures['misses'])} missed, {len(figures['false_alarms'])} false alarms "
+            f"of {figures['messages']} messages")
 
 
 def _pipeline(model_parser):
