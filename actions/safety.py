@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.tracker_helpers import channel_of, current_slots
 from bot.handoff import current_promise, request_handoff
+from bot.safety.severity import risk_record
 
 logger = logging.getLogger(__name__)
 
@@ -27,25 +28,24 @@ class ActionCrisisFollowup(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        risk = dict(tracker.latest_message.get("risk") or {})
-        if risk.get("level") != "high":
-            risk = {"level": "high", "categories": risk.get("categories", []),
-                    "reasons": risk.get("reasons", []) or ["said yes to the safety question"]}
+        message = tracker.latest_message or {}
+        risk = risk_record(message.get("risk"), message.get("text") or "")
         channel = channel_of(tracker)
         slots = current_slots(tracker, {"risk_flag": "high"})
         events: list[EventType] = [SlotSet("risk_flag", "high"), SlotSet("risk_level", "high")]
+        held_by_worker = bool(tracker.get_slot("hub_worker"))
         try:
             promise = current_promise(channel)
             request_handoff(tracker.sender_id, channel, "risk", slots, promise=promise, risk=risk)
         except Exception:
             logger.exception("Could not flag the conversation as urgent for the Hub")
-            dispatcher.utter_message(response="utter_crisis_reminder")
+            if not held_by_worker:
+                dispatcher.utter_message(response="utter_crisis_reminder")
             return events
+        if held_by_worker:
+            return events  # utter_crisis_worker_told has said it; the queue now shows it urgent
         if promise.live:
-            dispatcher.utter_message(text="I've asked a Hub worker to join this chat as soon as they can.")
+            dispatcher.utter_message(response="utter_crisis_urgent_live")
         else:
-            dispatcher.utter_message(
-                text=f"I've marked this as urgent for the Hub team. {promise.text} "
-                     "The numbers above are there any time.")
-        dispatcher.utter_message(response="utter_crisis_reminder")
+            dispatcher.utter_message(response="utter_crisis_urgent_later", promise=promise.text)
         return events

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.conversation.summary import summary_facts
+from bot.safety.severity import merge_history, severity
 from bot.store.db import session_scope
 from bot.store.models import Handoff
 
@@ -62,9 +63,6 @@ def request_handoff(sender_id: str, channel: str, reason: str, slots: Mapping[st
     level = risk.get("level") or facts["risk_level"] or "none"
     urgent = level == "high" or facts["risk_level"] == "high"
     summary = dict(facts)
-    if risk:
-        summary["risk"] = {"level": level, "categories": risk.get("categories", []),
-                           "reasons": risk.get("reasons", [])}
     with session_scope(url) as session:
         row = session.execute(
             select(Handoff)
@@ -80,6 +78,14 @@ def request_handoff(sender_id: str, channel: str, reason: str, slots: Mapping[st
         row.urgent = bool(row.urgent) or urgent
         if level == "high" or (row.risk_level or "none") == "none":
             row.risk_level = level if level != "none" else (row.risk_level or "none")
+        earlier = (row.summary or {}).get("risk") if row.summary else None
+        if risk:
+            summary["risk"] = merge_history(earlier, {
+                "level": level, "categories": list(risk.get("categories") or []),
+                "reasons": list(risk.get("reasons") or []), "words": risk.get("words", ""),
+                "severity": risk.get("severity", severity(risk))})
+        elif earlier:
+            summary["risk"] = earlier  # a later, calmer request never wipes what was said
         row.summary = summary
         row.contact_preference = facts["contact_preference"]
         row.promise = promise.text

@@ -14,6 +14,7 @@ import aiohttp
 from yarl import URL
 
 WORKER = "worker"
+HUB_WORKER_SLOT = "hub_worker"  # domain.yml; read by bot/safety/policy.py
 _RAW_SAFE = "/+@:!$&'()*,;=-._~"
 
 
@@ -85,13 +86,22 @@ class RasaClient:
             "metadata": {"lwfd_from": WORKER, "lwfd_worker_name": worker_name},
         }], side_effects=True)
 
-    async def pause(self, sender_id: str) -> None:
-        """Stop the assistant answering (NLU, and so risk detection, keeps running)."""
-        await self.append_events(sender_id, [{"event": "pause"}])
+    async def pause(self, sender_id: str, worker_name: str = "") -> None:
+        """Hand the conversation to a worker: the assistant stays quiet except for crisis help.
+
+        Sets the ``hub_worker`` slot, which the safety policy reads (Rasa's own pause would
+        silence the crisis contacts too), and sets aside an unfinished introduction, so what
+        the person writes to the worker is not taken as an answer to its last question.
+        """
+        await self.append_events(sender_id, [
+            {"event": "active_loop", "name": None},
+            {"event": "slot", "name": "requested_slot", "value": None},
+            {"event": "slot", "name": HUB_WORKER_SLOT, "value": worker_name or "a Hub worker"},
+        ])
 
     async def resume(self, sender_id: str) -> None:
         """Let the assistant answer again."""
-        await self.append_events(sender_id, [{"event": "resume"}])
+        await self.append_events(sender_id, [{"event": "slot", "name": HUB_WORKER_SLOT, "value": None}])
 
     async def trigger_intent(self, sender_id: str, intent: str) -> None:
         """Make the assistant act as if the person said ``intent`` (only after resume)."""

@@ -59,6 +59,11 @@ def line_for(event: dict[str, Any]) -> Line | None:
         return Line("system", "A Hub worker took over; the assistant stopped answering.", ts)
     if kind == "resume":
         return Line("system", "Handed back; the assistant answers again.", ts)
+    if kind == "slot" and event.get("name") == "hub_worker":
+        if event.get("value"):
+            return Line("system", f"{event.get('value')} took over; the assistant stays quiet "
+                                  "except for crisis help.", ts)
+        return Line("system", "Handed back; the assistant answers again.", ts)
     if kind == "session_started":
         return Line("system", "New visit started.", ts)
     return None

@@ -104,7 +104,7 @@ async def claim(request: Request, handoff_id: int) -> HTTPResponse:
                    else "This conversation is no longer waiting, so it cannot be claimed.")
         return await _page(request, current or handoff, status=409, error=message)
     try:
-        await request.app.ctx.rasa.pause(handoff.sender_id)
+        await request.app.ctx.rasa.pause(handoff.sender_id, request.ctx.staff.display_name)
     except RasaError as problem:
         await db(request, lambda s: handling.unclaim(s, handoff_id, username))
         current = await db(request, lambda s: handling.get(s, handoff_id))

@@ -3,20 +3,29 @@
 Rasa's RulePolicy lets an active form act before any rule, and the form only steps aside
 after asking the action server to validate the answer. With the action server down, a
 message of risk in the middle of the introduction would get no reply. This policy runs
-above RulePolicy and predicts, from the latest message alone:
+above RulePolicy and decides, from the conversation so far (:func:`plan`):
 
-- ``risk_high``      -> ``utter_crisis`` -> ``action_crisis_followup`` -> back to the form (or listen)
-- ``get_help_now``   -> ``utter_help_contacts`` -> back to the form (or listen)
+- ``risk_high``: the crisis contacts (a shorter reminder if they were already sent in this
+  conversation), the urgent flag for the Hub, then the introduction is set aside and the
+  person is asked whether they are safe right now. It returns to the introduction only if
+  they say they want to.
+- the answer to a safety question (``affirm``/``deny`` after "are you thinking about ending
+  your life?", "are you safe right now?" or "shall we carry on?") is read as that answer even
+  when the person asked for "help" in between.
+- ``get_help_now``: the contacts, then back to whatever was happening.
+- while a Hub worker holds the conversation (the ``hub_worker`` slot, set by the console when
+  a worker claims it: Rasa's supported way for outside code to change a conversation), the
+  assistant stays silent, except that risk still gets the crisis contacts and the urgent flag.
 
-The crisis responses live in domain.yml, so they need neither the action server nor the
-database. ``action_crisis_followup`` (urgent flag for the Hub, honest promise) runs after
-the person already has the numbers; if it fails, they have still been helped. The same
-steps are written as rules in data/rules.yml, which this policy agrees with; it only makes
-sure they win.
+Every response lives in domain.yml, so none needs the action server or the database.
+``action_crisis_followup`` (urgent flag for the Hub, honest promise) runs after the person
+already has the numbers; if it fails, they have still been helped. The rules in
+data/rules.yml say the same; this policy makes sure safety wins.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -29,31 +38,122 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-# After the person's message with this intent, these actions, in this order.
-SEQUENCES: dict[str, tuple[str, ...]] = {
-    "risk_high": ("utter_crisis", "action_crisis_followup"),
-    "get_help_now": ("utter_help_contacts",),
-}
+FORM = "introduction_form"
+DEACTIVATE = "action_deactivate_loop"
+FOLLOWUP = "action_crisis_followup"
+# The questions whose yes/no answer this policy reads, and what it does with each answer.
+SAFETY_QUESTION = "utter_safety_check"  # "are you thinking about ending your life ...?"
+SAFE_NOW_QUESTION = "utter_ask_safe_now"  # "are you safe right now?"
+CARRY_ON_QUESTION = "utter_safe_now_yes"  # "I'm glad. Would you like to carry on ...?"
+QUESTIONS = (SAFETY_QUESTION, SAFE_NOW_QUESTION, CARRY_ON_QUESTION)
+# What may come between a question and its answer without the answer being lost.
+_HELP_INTENTS = {"get_help_now"}
+_IN_BETWEEN_ACTIONS = {"utter_help_contacts", ACTION_LISTEN_NAME, "action_extract_slots", None}
 
 
-def next_safety_action(intent: str | None, actions_since_message: list[str], active_loop: str | None) -> str | None:
-    """The action the safety sequence wants next, or None to leave it to the other policies."""
-    steps = SEQUENCES.get(intent or "")
-    if not steps:
+@dataclass(frozen=True)
+class View:
+    """What the policy needs to know about a conversation (built from a tracker by :func:`view_of`)."""
+
+    intent: str | None
+    done: tuple[str, ...]  # actions run since the person's latest message
+    active_loop: str | None = None
+    hub_worker: bool = False  # a Hub worker holds the conversation
+    introduction_done: bool = False
+    pending: str | None = None  # the safety question this message answers, if any
+    crisis_sent_before: bool = False  # the full crisis contacts were sent earlier in this conversation
+
+
+def sequence(view: View) -> tuple[str, ...] | None:
+    """The actions the safety path wants after this message, in order (None: not ours)."""
+    crisis = "utter_crisis_again" if view.crisis_sent_before else "utter_crisis"
+    # The introduction is set aside while the person is asked whether they are safe.
+    set_aside = (DEACTIVATE,) if view.active_loop == FORM or DEACTIVATE in view.done else ()
+    if view.hub_worker:
+        if view.intent == "risk_high":
+            return (crisis, "utter_crisis_worker_told", FOLLOWUP)
+        if view.intent == "get_help_now":
+            return ("utter_help_contacts",)
+        return ()  # everything else waits for the worker
+    if view.intent == "risk_high":
+        return (crisis, FOLLOWUP, *set_aside, SAFE_NOW_QUESTION)
+    if view.intent == "get_help_now":  # the contacts, then back to the form if it is running
+        return ("utter_help_contacts", FORM) if view.active_loop == FORM else ("utter_help_contacts",)
+    if view.pending == SAFETY_QUESTION:
+        if view.intent == "affirm":
+            return (crisis, FOLLOWUP, *set_aside, SAFE_NOW_QUESTION)
+        if view.intent == "deny":
+            return ("utter_safety_check_no",) if view.introduction_done else ("utter_safety_check_no", FORM)
+    if view.pending == SAFE_NOW_QUESTION:
+        if view.intent == "affirm":
+            return (CARRY_ON_QUESTION,)
+        if view.intent == "deny":
+            return ("utter_not_safe_now",)
+    if view.pending == CARRY_ON_QUESTION:
+        if view.intent == "affirm":
+            return ("utter_carry_on",) if view.introduction_done else ("utter_carry_on", FORM)
+        if view.intent == "deny":
+            return ("utter_stay_here",)
+    return None
+
+
+def plan(view: View) -> str | None:
+    """The next action for this conversation, or None to leave the choice to the other policies."""
+    steps = sequence(view)
+    if steps is None:
         return None
-    done = len(actions_since_message)
-    if actions_since_message != list(steps[:done]):
+    done = [name for name in view.done if name not in (ACTION_LISTEN_NAME, "action_extract_slots")]
+    if done != list(steps[:len(done)]):
         return None  # something else is already happening; do not interfere
-    if done < len(steps):
-        return steps[done]
-    if done == len(steps):
-        return active_loop or ACTION_LISTEN_NAME
+    if len(done) < len(steps):
+        return steps[len(done)]
+    if len(done) == len(steps) and steps and steps[-1] == FORM:
+        return None  # the form is running again: its own prediction follows
+    return ACTION_LISTEN_NAME if len(done) == len(steps) else None
+
+
+def view_of(tracker: DialogueStateTracker) -> View:
+    """The :class:`View` of a Rasa tracker."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    message = tracker.latest_message
+    intent = message.intent.get("name") if message is not None else None
+    events = list(tracker.applied_events())
+    done: list[str] = []
+    index = len(events) - 1
+    while index >= 0 and not isinstance(events[index], UserUttered):
+        event = events[index]
+        if isinstance(event, ActionExecuted) and event.action_name:
+            done.append(event.action_name)
+        index -= 1
+    done.reverse()
+    crisis_before = any(isinstance(e, ActionExecuted) and e.action_name == "utter_crisis"
+                        for e in events[:max(index, 0)])
+    return View(intent=intent, done=tuple(done), active_loop=tracker.active_loop_name,
+                hub_worker=bool(tracker.get_slot("hub_worker")),
+                introduction_done=tracker.get_slot("introduction_done") is True,
+                pending=_pending_question(events[:max(index, 0)]), crisis_sent_before=crisis_before)
+
+
+def _pending_question(events: list[Any]) -> str | None:
+    """The safety question the person's latest message answers: the last question asked, with
+    nothing but requests for help (and their answers) since."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    for event in reversed(events):
+        if isinstance(event, ActionExecuted):
+            if event.action_name in QUESTIONS:
+                return event.action_name
+            if event.action_name not in _IN_BETWEEN_ACTIONS:
+                return None
+        elif isinstance(event, UserUttered) and event.intent.get("name") not in _HELP_INTENTS:
+            return None
     return None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
 class SafetyPolicy(Policy):
-    """Predicts the crisis sequence with certainty and a priority above RulePolicy."""
+    """Predicts the safety path with certainty and a priority above RulePolicy."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -70,9 +170,7 @@ class SafetyPolicy(Policy):
                                      rule_only_data: dict[str, Any] | None = None,
                                      **kwargs: Any) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
-        message = tracker.latest_message
-        intent = message.intent.get("name") if message is not None else None
-        name = next_safety_action(intent, _actions_since_latest_message(tracker), tracker.active_loop_name)
+        name = plan(view_of(tracker))
         if name is None or name not in domain.action_names_or_texts:
             return self._prediction(probabilities)
         probabilities[domain.index_for_action(name)] = 1.0
@@ -80,18 +178,3 @@ class SafetyPolicy(Policy):
         # the user's input) overrule every other policy. Our prediction carries the same flag,
         # so the two are compared by confidence and then priority, and safety wins.
         return self._prediction(probabilities, is_no_user_prediction=True)
-
-
-def _actions_since_latest_message(tracker: DialogueStateTracker) -> list[str]:
-    """Names of the actions run since the person's latest message (listen excluded)."""
-    from rasa.shared.core.events import ActionExecuted, UserUttered
-
-    names: list[str] = []
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            break
-        if isinstance(event, ActionExecuted) and event.action_name not in (ACTION_LISTEN_NAME, None):
-            names.append(event.action_name)
-    names.reverse()
-    # action_extract_slots runs after every message and is not part of the sequence.
-    return [n for n in names if n != "action_extract_slots"]

@@ -44,21 +44,48 @@ def test_crisis_in_the_first_message(rasa_stack):
     sender = _sender("first")
     reply = rasa_stack.say(sender, "i want to kill myself tonight")
     assert _has_crisis_contacts(reply)
-    assert "say \"help\"" in reply
+    assert "Are you safe right now?" in reply
     [handoff] = _handoffs(rasa_stack, sender)
     assert handoff.urgent and handoff.reason == "risk" and handoff.risk_level == "high"
     assert "suicide" in handoff.summary["risk"]["categories"]
     assert rasa_stack.slots(sender)["risk_flag"] == "high"
 
 
-def test_crisis_mid_introduction_then_the_person_carries_on(rasa_stack):
+def test_crisis_mid_introduction_stays_with_the_person_and_carries_on_only_if_they_want(rasa_stack):
     sender = _sender("mid")
     assert "what's been going on for you" in _begin(rasa_stack, sender)
     reply = rasa_stack.say(sender, "honestly i dont want to be alive anymore")
     assert _has_crisis_contacts(reply)
-    assert "what's been going on for you" in reply  # the question comes back
-    assert "What matters most" in rasa_stack.say(sender, "my flat is damp and i'm behind on rent")
+    assert "Are you safe right now?" in reply
+    assert "going on for you" not in reply and "What matters" not in reply  # not straight back to the form
+    reply = rasa_stack.say(sender, "yes")
+    assert "Would you like to carry on" in reply
+    reply = rasa_stack.say(sender, "yes")
+    assert "going on for you" in reply  # back to the introduction, where it was
     assert rasa_stack.slots(sender)["risk_flag"] == "high"
+
+
+def test_not_safe_right_now_and_a_second_crisis_gets_a_shorter_reminder(rasa_stack):
+    sender = _sender("again")
+    first = rasa_stack.say(sender, "i have the pills here and i'm going to take them all")
+    assert _has_crisis_contacts(first)
+    reply = rasa_stack.say(sender, "no")
+    assert "call 999 now" in reply
+    second = rasa_stack.say(sender, "i want to die")
+    assert "I'm still here with you" in second and "116 123" in second
+    assert "I'm really glad you told me" not in second  # never the same long message word for word
+    [handoff] = _handoffs(rasa_stack, sender)
+    assert len(handoff.summary["risk"]["history"]) == 2  # every risk kept for the Hub
+    assert handoff.summary["risk"]["words"].startswith("i have the pills here")
+
+
+def test_the_answer_to_the_safety_question_is_not_lost_after_help(rasa_stack):
+    sender = _sender("help-between")
+    assert "are you thinking about ending your life" in rasa_stack.say(sender, "i can't cope anymore")
+    assert _has_crisis_contacts(rasa_stack.say(sender, "help"))
+    reply = rasa_stack.say(sender, "yes")
+    assert "I'm really glad you told me" in reply and "Are you safe right now?" in reply
+    assert any(h.urgent for h in _handoffs(rasa_stack, sender))
 
 
 def test_text_speak_by_sms_wording_is_caught(rasa_stack):
@@ -139,7 +166,7 @@ def test_crisis_reaches_the_person_when_the_app_database_is_unreachable(stack_wi
     sender = _sender("nodb")
     reply = stack_without_database.say(sender, "i want to kill myself")
     assert _has_crisis_contacts(reply)
-    assert "say \"help\"" in reply
+    assert "say \"help\"" in reply and "Are you safe right now?" in reply
 
 
 @pytest.fixture
@@ -169,15 +196,22 @@ def test_crisis_on_a_bank_holiday_is_not_promised_today(rasa_stack, frozen_clock
     assert "The Hub is closed now" in reply and "today" not in reply.split("Hub is closed now")[1]
 
 
-def test_while_a_worker_holds_the_conversation_crisis_still_gets_the_numbers(rasa_stack):
+def test_while_a_worker_holds_the_conversation_crisis_gets_the_numbers_and_marks_it_urgent(rasa_stack):
     from tests.support.stack import http_json
 
-    sender = _sender("paused")
+    sender = _sender("held")
     rasa_stack.say(sender, "hi")
+    rasa_stack.say(sender, "can i talk to a person")
+    [handoff] = _handoffs(rasa_stack, sender)
+    assert not handoff.urgent
+    # What the Hub console does when a worker claims the conversation (bot/hub/rasa_client.py).
     http_json("POST", f"{rasa_stack.rasa_url}/conversations/{sender}/tracker/events?token={rasa_stack.token}",
-              {"event": "pause"})
+              [{"event": "active_loop", "name": None}, {"event": "slot", "name": "hub_worker", "value": "Sam"}])
     assert rasa_stack.send(sender, "i'm ok just waiting for the worker") == []  # the worker answers, not the bot
     reply = rasa_stack.say(sender, "actually i want to kill myself")
     assert _has_crisis_contacts(reply) and "let your Hub worker know" in reply
+    assert "Are you safe right now?" not in reply  # the worker is with them
+    [handoff] = _handoffs(rasa_stack, sender)
+    assert handoff.urgent and handoff.risk_level == "high" and handoff.reason == "risk"
     assert _has_crisis_contacts(rasa_stack.say(sender, "help"))
-    assert rasa_stack.tracker(sender)["paused"] is True
+    assert rasa_stack.send(sender, "thanks") == []

@@ -1,31 +1,103 @@
-"""SafetyPolicy: the crisis sequence wins over an active form, with nothing remote needed."""
+"""SafetyPolicy: the crisis conversation, from real Rasa trackers, with nothing remote needed."""
+
+from __future__ import annotations
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.safety.policy import SEQUENCES, next_safety_action
-
-
-def test_high_risk_starts_with_the_crisis_response_even_in_a_form():
-    assert next_safety_action("risk_high", [], "introduction_form") == "utter_crisis"
+from bot.safety.policy import View, plan, view_of
 
 
-def test_then_the_follow_up_then_back_to_the_form():
-    assert next_safety_action("risk_high", ["utter_crisis"], "introduction_form") == "action_crisis_followup"
-    assert next_safety_action("risk_high", ["utter_crisis", "action_crisis_followup"],
-                              "introduction_form") == "introduction_form"
+def _said(intent: str) -> list:
+    return [UserUttered("x", intent={"name": intent, "confidence": 1.0})]
 
 
-def test_outside_a_form_it_listens_after_the_sequence():
-    assert next_safety_action("risk_high", ["utter_crisis", "action_crisis_followup"], None) == ACTION_LISTEN_NAME
+def _did(*names: str) -> list:
+    return [ActionExecuted(name) for name in names]
 
 
-def test_help_gives_the_contacts_then_returns():
-    assert next_safety_action("get_help_now", [], None) == "utter_help_contacts"
-    assert next_safety_action("get_help_now", ["utter_help_contacts"], "introduction_form") == "introduction_form"
+def _next(*events) -> str | None:
+    flat = [e for group in events for e in group]
+    return plan(view_of(DialogueStateTracker.from_events("person", flat)))
 
 
-def test_it_steps_aside_once_the_sequence_is_done_or_something_else_ran():
-    done = [*SEQUENCES["risk_high"], "introduction_form"]
-    assert next_safety_action("risk_high", done, "introduction_form") is None
-    assert next_safety_action("risk_high", ["utter_default"], None) is None
-    assert next_safety_action("greet", [], "introduction_form") is None
+IN_FORM = [ActiveLoop("introduction_form"), SlotSet("requested_slot", "story")]
+
+
+def test_high_risk_in_the_form_sets_it_aside_and_asks_if_the_person_is_safe():
+    steps = []
+    events = [IN_FORM, _said("risk_high")]
+    for _ in range(5):
+        name = _next(*events)
+        steps.append(name)
+        events.append(_did(name))
+        if name == "action_deactivate_loop":
+            events.append([ActiveLoop(None)])
+    assert steps == ["utter_crisis", "action_crisis_followup", "action_deactivate_loop",
+                     "utter_ask_safe_now", ACTION_LISTEN_NAME]
+
+
+def test_high_risk_outside_the_form_does_not_deactivate_anything():
+    assert _next(_said("risk_high"), _did("utter_crisis", "action_crisis_followup")) == "utter_ask_safe_now"
+
+
+def test_the_second_crisis_gets_the_shorter_reminder():
+    first = [_said("risk_high"), _did("utter_crisis", "action_crisis_followup", "utter_ask_safe_now",
+                                      ACTION_LISTEN_NAME)]
+    assert _next(*first, _said("risk_high")) == "utter_crisis_again"
+
+
+def test_safe_now_then_carry_on_returns_to_the_introduction():
+    asked = [_said("risk_high"), _did("utter_crisis", "action_crisis_followup", "utter_ask_safe_now",
+                                      ACTION_LISTEN_NAME)]
+    assert _next(*asked, _said("affirm")) == "utter_safe_now_yes"
+    offered = [*asked, _said("affirm"), _did("utter_safe_now_yes", ACTION_LISTEN_NAME)]
+    assert _next(*offered, _said("affirm")) == "utter_carry_on"
+    assert _next(*offered, _said("affirm"), _did("utter_carry_on")) == "introduction_form"
+    assert _next(*offered, _said("deny")) == "utter_stay_here"
+
+
+def test_not_safe_now_gets_the_urgent_words():
+    asked = [_said("risk_high"), _did("utter_crisis", "action_crisis_followup", "utter_ask_safe_now",
+                                      ACTION_LISTEN_NAME)]
+    assert _next(*asked, _said("deny")) == "utter_not_safe_now"
+
+
+def test_the_answer_to_the_safety_question_survives_asking_for_help_in_between():
+    asked = [_said("risk_possible"), _did("utter_safety_check", ACTION_LISTEN_NAME)]
+    helped = [*asked, _said("get_help_now"), _did("utter_help_contacts", ACTION_LISTEN_NAME)]
+    assert _next(*helped, _said("affirm")) == "utter_crisis"
+    twice = [*helped, _said("get_help_now"), _did("utter_help_contacts", ACTION_LISTEN_NAME)]
+    assert _next(*twice, _said("affirm")) == "utter_crisis"
+
+
+def test_anything_else_in_between_means_a_yes_is_not_read_as_the_answer():
+    asked = [_said("risk_possible"), _did("utter_safety_check", ACTION_LISTEN_NAME)]
+    moved_on = [*asked, _said("greet"), _did("utter_greet_again", ACTION_LISTEN_NAME)]
+    assert _next(*moved_on, _said("affirm")) is None
+
+
+def test_help_during_the_form_gives_the_contacts_then_returns_to_it():
+    assert _next(IN_FORM, _said("get_help_now")) == "utter_help_contacts"
+    assert _next(IN_FORM, _said("get_help_now"), _did("utter_help_contacts")) == "introduction_form"
+
+
+def test_while_a_worker_holds_the_conversation_only_risk_and_help_get_an_answer():
+    held = [SlotSet("hub_worker", "Sam")]
+    assert _next(held, _said("share_story")) == ACTION_LISTEN_NAME
+    assert _next(held, _said("risk_possible")) == ACTION_LISTEN_NAME
+    assert _next(held, _said("risk_high")) == "utter_crisis"
+    assert _next(held, _said("risk_high"), _did("utter_crisis")) == "utter_crisis_worker_told"
+    assert _next(held, _said("risk_high"), _did("utter_crisis", "utter_crisis_worker_told")) == \
+        "action_crisis_followup"
+    assert _next(held, _said("get_help_now")) == "utter_help_contacts"
+
+
+def test_handed_back_the_assistant_answers_again():
+    assert _next([SlotSet("hub_worker", "Sam"), SlotSet("hub_worker", None)], _said("share_story")) is None
+
+
+def test_it_steps_aside_when_something_else_already_ran():
+    assert plan(View(intent="risk_high", done=("utter_default",))) is None
+    assert plan(View(intent="greet", done=())) is None
