@@ -59,20 +59,33 @@ class LexicalModel:
         self._words.idf_ = self.word_idf
 
     @classmethod
-    def fit(cls, texts: list[str], labels: np.ndarray, levels: int, regularisation: float = 10.0) -> LexicalModel:
-        """Learn from labelled texts; ``labels`` are level indexes, every level must appear."""
+    def fit(cls, texts: list[str], labels: np.ndarray, levels: int, regularisation: float = 10.0,
+            balanced: bool = False, chars: bool = True, min_words: int = 1) -> LexicalModel:
+        """Learn from labelled texts; ``labels`` are level indexes, every level must appear.
+
+        ``balanced`` weighs each level alike; ``chars=False`` uses words only, and ``min_words``
+        keeps words and word pairs seen in at least that many texts (long texts, a smaller model).
+        """
         from scipy.sparse import hstack
         from sklearn.linear_model import LogisticRegression
 
-        chars, words = _vectorisers()
-        features = hstack([chars.fit_transform(texts), words.fit_transform(texts)]).tocsr()
-        classifier = LogisticRegression(C=regularisation, max_iter=3000, random_state=2026)
+        char_vectoriser, words = _vectorisers()
+        words.set_params(min_df=min_words)
+        if not chars:  # no character n-gram survives: a vocabulary of one unused entry
+            char_vectoriser.set_params(vocabulary={"\x00\x00": 0}, min_df=1)
+        features = hstack([char_vectoriser.fit_transform(texts), words.fit_transform(texts)]).tocsr()
+        classifier = LogisticRegression(C=regularisation, max_iter=3000, random_state=2026,
+                                        class_weight="balanced" if balanced else None)
         classifier.fit(features, labels)
         if list(classifier.classes_) != list(range(levels)):
             raise ValueError("the lexical classifier needs examples of every level")
-        return cls({k: int(v) for k, v in chars.vocabulary_.items()}, chars.idf_.astype(np.float64),
+        coef, intercept = classifier.coef_, classifier.intercept_
+        if levels == 2:  # sklearn gives one row (the logit of level 1); softmax needs two
+            coef, intercept = np.vstack([-coef / 2, coef / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
+        return cls({k: int(v) for k, v in char_vectoriser.vocabulary_.items()},
+                   char_vectoriser.idf_.astype(np.float64),
                    {k: int(v) for k, v in words.vocabulary_.items()}, words.idf_.astype(np.float64),
-                   classifier.coef_.astype(np.float32), classifier.intercept_.astype(np.float32))
+                   coef.astype(np.float32), intercept.astype(np.float32))
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Rows of probabilities per level, one row per text."""
@@ -81,19 +94,19 @@ class LexicalModel:
         features = hstack([self._chars.transform(texts), self._words.transform(texts)]).tocsr()
         return softmax(np.asarray(features @ self.coef.T) + self.intercept)
 
-    def save(self, directory: Path) -> None:
-        (directory / LEXICAL_FILE).write_text(json.dumps({
+    def save(self, directory: Path, name: str = LEXICAL_FILE, weights: str = WEIGHTS_FILE) -> None:
+        (directory / name).write_text(json.dumps({
             "char_vocab": self.char_vocab, "char_idf": self.char_idf.tolist(),
             "word_vocab": self.word_vocab, "word_idf": self.word_idf.tolist(),
             "intercept": self.intercept.tolist()}))
-        np.save(directory / WEIGHTS_FILE, self.coef)
+        np.save(directory / weights, self.coef)
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalModel | None:
-        """The stored model, or None for a model trained before the lexical half existed."""
-        if not (directory / LEXICAL_FILE).exists():
+    def load(cls, directory: Path, name: str = LEXICAL_FILE, weights: str = WEIGHTS_FILE) -> LexicalModel | None:
+        """The stored model, or None for a model trained before it existed."""
+        if not (directory / name).exists():
             return None
-        data = json.loads((directory / LEXICAL_FILE).read_text())
+        data = json.loads((directory / name).read_text())
         return cls(data["char_vocab"], np.asarray(data["char_idf"]), data["word_vocab"],
-                   np.asarray(data["word_idf"]), np.load(directory / WEIGHTS_FILE),
+                   np.asarray(data["word_idf"]), np.load(directory / weights),
                    np.asarray(data["intercept"], dtype=np.float32))
