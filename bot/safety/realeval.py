@@ -52,14 +52,14 @@ def evaluate_posts(items: Iterable[RealPost], assess_fn: AssessFn, show_messages
         by_band.setdefault((post.group, post.band), Counter())[level] += 1
         if post.need:
             tally = need_hits.setdefault(post.forum, [0, 0])
-            tally[0] += post.need in needs
+            tally[0] += any(code in needs for code in post.need)
             tally[1] += 1
         if show_messages:
             if post.group == "ordinary" and level == "high":
                 examples["ordinary_high"].append({"forum": post.forum, "text": post.text[:300]})
             if post.group == "risk_forum" and level == "none":
                 examples["risk_forum_missed"].append({"text": post.text[:300]})
-            if post.need and post.need not in needs:
+            if post.need and not any(code in needs for code in post.need):
                 examples["need_missed"].append({"forum": post.forum, "found": needs, "text": post.text[:200]})
         if progress and number % 250 == 0:
             print(f"  {number} of {len(items)} posts ({time.monotonic() - started:.0f} s)", file=sys.stderr)

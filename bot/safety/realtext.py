@@ -43,9 +43,11 @@ SUPPORT_FORUMS = {"anxiety", "lonely", "foreveralone", "healthanxiety", "sociala
                   "edanonymous", "addiction", "alcoholism", "bipolarreddit", "bpd", "ptsd", "schizophrenia",
                   "mentalhealth", "depression"}
 # The forum's main need, in the assistant's needs taxonomy (for the understanding yardstick).
-FORUM_NEED = {"personalfinance": "money", "ukpersonalfinance": "money", "lonely": "connection",
-              "foreveralone": "connection", "addiction": "substance_use", "alcoholism": "substance_use",
-              "divorce": "relationships"}
+# ForeverAlone is about being single and lonely: its main need is read as connection or
+# relationships (the taxonomy has loneliness under one and partners under the other).
+FORUM_NEED = {"personalfinance": ("money",), "ukpersonalfinance": ("money",), "lonely": ("connection",),
+              "foreveralone": ("connection", "relationships"), "addiction": ("substance_use",),
+              "alcoholism": ("substance_use",), "divorce": ("relationships",)}
 # RallyPoint sources that are statements with the risk negated ("I'm not going to kill
 # myself"): a group of their own, whatever their label.
 NEGATED_SOURCES = {"positive_examples_negated", "shortstbposts_talklife_negated"}
@@ -71,7 +73,7 @@ class RealPost:
     forum: str
     group: str  # one of GROUPS
     part: str  # "calibration" or "test"
-    need: str | None = None  # the forum's main need, where it has one
+    need: tuple[str, ...] = ()  # the forum's main need (any of these codes), where it has one
 
     @property
     def band(self) -> str:
@@ -101,7 +103,7 @@ def _normal(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
 
 
-def _raw_posts() -> Iterable[tuple[str, str, str, str, str | None]]:
+def _raw_posts() -> Iterable[tuple[str, str, str, str, tuple[str, ...]]]:
     """(text, source, forum, group, need) for every usable post, repeats included."""
     base = data_dir()
     rmhd = base / "reddit_27_subreddits" / "rmhd_27subreddits_260posts_test.csv"
@@ -111,7 +113,7 @@ def _raw_posts() -> Iterable[tuple[str, str, str, str, str | None]]:
             group = ("risk_forum" if forum in RISK_FORUMS else "ordinary" if forum in ORDINARY_FORUMS
                      else "support" if forum in SUPPORT_FORUMS else None)
             if group:
-                yield row["post"], "rmhd", forum, group, FORUM_NEED.get(forum)
+                yield row["post"], "rmhd", forum, group, FORUM_NEED.get(forum, ())
     for name in ("rallypoint_reddit_mentalhealth_train_3632.csv", "rallypoint_reddit_mentalhealth_test_908.csv"):
         with (base / "rally_point_reddit_mental_health" / name).open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
@@ -120,7 +122,7 @@ def _raw_posts() -> Iterable[tuple[str, str, str, str, str | None]]:
                     continue
                 group = ("negated" if source in NEGATED_SOURCES
                          else "risk_labelled" if float(row["label"]) >= 0.5 else "ordinary_military")
-                yield row["doc"], "rallypoint", f"rallypoint {source}", group, None
+                yield row["doc"], "rallypoint", f"rallypoint {source}", group, ()
 
 
 def _shingles(text: str, size: int = 4) -> frozenset[int]:

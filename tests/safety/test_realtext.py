@@ -40,13 +40,13 @@ def test_the_real_posts_load_with_every_group_in_both_parts():
     assert len(realtext.posts("test", ["ordinary"])) >= 1000
 
 
-def _post(text: str, group: str, need: str | None = None) -> RealPost:
+def _post(text: str, group: str, need: tuple[str, ...] = ()) -> RealPost:
     return RealPost(text, "rmhd", "f", group, "calibration", need)
 
 
 def test_figures_and_bars_from_a_known_assessment():
     items = [_post("a" * 50, "ordinary"), _post("b" * 600, "ordinary"), _post("c" * 50, "risk_forum"),
-             _post("d" * 700, "risk_forum", "money")]
+             _post("d" * 700, "risk_forum", ("money",))]
     levels = {"a": "none", "b": "high", "c": "possible", "d": "none"}
     figures = evaluate_posts(items, lambda text: (levels[text[0]], ["money"] if text[0] == "d" else []))
     ordinary = figures["groups"]["ordinary"]
