@@ -14,6 +14,7 @@ import aiohttp
 from yarl import URL
 
 WORKER = "worker"
+HUB_STATUS = "hub"  # a line telling the person a worker joined or left (words in domain.yml)
 _RAW_SAFE = "/+@:!$&'()*,;=-._~"
 
 
@@ -83,6 +84,16 @@ class RasaClient:
         await self.append_events(sender_id, [{
             "event": "bot", "text": text,
             "metadata": {"lwfd_from": WORKER, "lwfd_worker_name": worker_name},
+        }], side_effects=True)
+
+    async def send_hub_status(self, sender_id: str, text: str, worker_name: str, change: str) -> None:
+        """Tell the person in their own channel that a worker joined or left (``change``:
+        ``joined`` or ``left``); the web chat shows it as a line of its own and knows from it
+        whether a person holds the chat."""
+        await self.append_events(sender_id, [{
+            "event": "bot", "text": text,
+            "metadata": {"lwfd_from": HUB_STATUS, "lwfd_hub_change": change,
+                         "lwfd_worker_name": worker_name},
         }], side_effects=True)
 
     async def pause(self, sender_id: str) -> None:
