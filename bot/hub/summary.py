@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.hub.queue import CHANNELS, REASONS
+from bot.hub.queue import CHANNELS, REASONS, first_name
 from bot.hub.triage import Triage
 from bot.store.models import Handoff
 from bot.taxonomy import need_label, strength_label
@@ -22,6 +22,7 @@ class Card:
     risk_categories: list[str] = field(default_factory=list)
     risk_label: str = ""  # how serious, in words (bot/hub/triage.py)
     risk_words: list[str] = field(default_factory=list)  # the person's own words behind the reasons
+    name: str = "Someone"  # their first name if they gave one
 
 # How the answer to "does the person know, and are they happy?" is stored (domain.yml slot
 # person_agrees, actions/introduction_form.py: validate_person_agrees), in a worker's words.
@@ -97,11 +98,12 @@ def card(handoff: Handoff, answers: Mapping[str, str] | None = None, triage: Tri
         risk_categories=[str(c).replace("_", " ") for c in risk.get("categories") or []],
         risk_label=triage.label if triage is not None and triage.tier < 4 else "",
         risk_words=list(triage.words) if triage is not None else [],
+        name=first_name(s),
     )
     introduced = ("Introduced by someone else" + (f" ({s['relationship']})" if s.get("relationship") else "")
                   if s.get("introduced_by") == "someone_else" else "Self-introduction")
     rows = [
-        ("Why they are here", REASONS.get(handoff.reason, handoff.reason)),
+        ("Why they are here", None if handoff.status == "introduction" else REASONS.get(handoff.reason, handoff.reason)),
         ("Their own words", _text(s.get("story"))),
         ("What matters to them", _text(s.get("what_matters"))),
         ("Good at or enjoy, in their words", _text(s.get("strengths_text"))),

@@ -142,3 +142,12 @@ def risks_in(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The safety component's verdict on every message of the person's that showed risk."""
     return [risk for risk in (risk_of(e) for e in events if e.get("event") == "user")
             if risk.get("level") in ("high", "possible")]
+
+
+def latest_slots(events: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Each slot's latest value in the conversation (what the introduction row does not keep)."""
+    slots: dict[str, Any] = {}
+    for event in events:
+        if event.get("event") == "slot" and event.get("name"):
+            slots[str(event["name"])] = event.get("value")
+    return slots

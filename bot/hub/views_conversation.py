@@ -50,7 +50,7 @@ async def _load(request: Request, handoff_id: int) -> Handoff | HTTPResponse:
 
 async def _page(request: Request, handoff: Handoff, *, status: int = 200, error: str | None = None,
                 draft: str = "", split_preview: list[str] | None = None,
-                notice: str | None = None, near_reply: bool = False) -> HTTPResponse:
+                notice: str | None = None, near_reply: bool = False, split_texts: int = 0) -> HTTPResponse:
     """The conversation page; ``draft`` puts back what the worker typed when a send failed.
 
     ``near_reply`` shows the notice or error beside the reply box, where the worker is looking.
@@ -88,7 +88,8 @@ async def _page(request: Request, handoff: Handoff, *, status: int = 200, error:
         card=card(handoff, answers=answers_by_question(events), triage=verdict), lines=lines,
         transcript_error=transcript_error, notes=notes,
         earlier=earlier, error=error, draft=draft, split_preview=split_preview, notice=notice,
-        near_reply=near_reply, after_id=after_id, since=since, outcomes=OUTCOMES, reasons=REASONS,
+        near_reply=near_reply, split_texts=split_texts, after_id=after_id, since=since,
+        outcomes=OUTCOMES, reasons=REASONS,
         channel_name=CHANNELS.get(handoff.channel, handoff.channel),
         is_sms=is_sms, opted_out=opted_out, colleagues=colleagues,
         may_reopen=getattr(request.ctx, "may_reopen", False),
@@ -165,7 +166,7 @@ async def _tell_person(request: Request, handoff: Handoff, which: str) -> bool:
 
 
 def sms_parts(text: str, worker_name: str) -> list[str]:
-    """The texts the SMS channel will send for this reply, so the worker sees the split first.
+    """The messages the SMS channel will send for this reply, so the worker sees the split first.
 
     Mirrors ``TwilioSmsOutput.send_text_message``: the reply is signed "Name (Hub worker): ",
     typographic characters are swapped for GSM twins, then it is split by segments.
@@ -176,6 +177,14 @@ def sms_parts(text: str, worker_name: str) -> list[str]:
     first = names[0] if names else ""
     signed = f"{first} (Hub worker): {text}" if first else f"Hub worker: {text}"
     return split_for_sms(smart_encode(signed), DEFAULT_MAX_SEGMENTS)
+
+
+def sms_texts(parts: list[str]) -> int:
+    """How many texts (SMS segments) the person gets: what they are charged for, and what many
+    phones show as separate texts. More than one needs the worker's confirmation."""
+    from bot.channels.sms_text import segments
+
+    return sum(segments(part) for part in parts)
 
 
 def _opted_out(phone: str, url: str) -> bool:
@@ -195,7 +204,7 @@ async def reply(request: Request, handoff_id: int) -> HTTPResponse:
 
     async def refuse(status: int, error: str, split: list[str] | None = None) -> HTTPResponse:
         return await _page(request, handoff, status=status, error=error, draft=text, split_preview=split,
-                           near_reply=True)
+                           split_texts=sms_texts(split) if split else 0, near_reply=True)
 
     if handoff.status != "claimed" or handoff.claimed_by != staff.username:
         who = handoff.claimed_by if handoff.status == "claimed" else None
@@ -213,10 +222,11 @@ async def reply(request: Request, handoff_id: int) -> HTTPResponse:
                                      "them until they text START. Add a note and contact them another way "
                                      "only if they asked for that.")
         parts = sms_parts(text.strip(), staff.display_name)
-        if len(parts) > 1 and request.form.get("confirm_split") != "yes":
-            return await refuse(400, f"Not sent yet: this is longer than one text message, so it will go as "
-                                     f"{len(parts)} separate texts, split as shown below. Tick the box to "
-                                     "send it like that, or shorten it.", parts)
+        texts = sms_texts(parts)
+        if texts > 1 and request.form.get("confirm_split") != str(texts):
+            return await refuse(400, f"Not sent yet: with your name this is {texts} texts long, more than one "
+                                     "text. Check how it will arrive below, then tick the box to send it like "
+                                     "that, or shorten it.", parts)
     try:
         await request.app.ctx.rasa.send_worker_message(handoff.sender_id, text.strip(), staff.display_name)
     except RasaError as problem:
