@@ -103,7 +103,8 @@ def card(handoff: Handoff, answers: Mapping[str, str] | None = None, triage: Tri
     introduced = ("Introduced by someone else" + (f" ({s['relationship']})" if s.get("relationship") else "")
                   if s.get("introduced_by") == "someone_else" else "Self-introduction")
     rows = [
-        ("Why they are here", None if handoff.status == "introduction" else REASONS.get(handoff.reason, handoff.reason)),
+        ("Why they are here",
+         None if handoff.status == "introduction" else REASONS.get(handoff.reason, handoff.reason)),
         ("Their own words", _text(s.get("story"))),
         ("What matters to them", _text(s.get("what_matters"))),
         ("Good at or enjoy, in their words", _text(s.get("strengths_text"))),
