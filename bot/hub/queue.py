@@ -77,6 +77,10 @@ class QueueRow:
         return self.risk_words[0] if self.risk_words else None
 
     @property
+    def has_risk(self) -> bool:
+        return self.tier < triage.NONE
+
+    @property
     def shows_as_urgent(self) -> bool:
         return self.urgent or self.tier <= triage.HIGH
 
@@ -110,7 +114,7 @@ def promise_words(h: Handoff, due: datetime, now: datetime) -> tuple[str, bool]:
     if due <= h.created_at:
         return "Promised: as soon as possible", False
     if now >= due:
-        return f"Promised contact from {due:%a %H:%M} UTC: now due for {wait_words(due, now)}", True
+        return f"Promised contact from {due:%a %H:%M} UTC: overdue by {wait_words(due, now)}", True
     return f"Promised contact from {due:%a %d %b %H:%M} UTC", False
 
 

@@ -96,7 +96,7 @@ def card(handoff: Handoff, answers: Mapping[str, str] | None = None, triage: Tri
         risk_level=level,
         risk_reasons=reasons,
         risk_categories=[str(c).replace("_", " ") for c in risk.get("categories") or []],
-        risk_label=triage.label if triage is not None and triage.tier < 4 else "",
+        risk_label=triage.label if triage is not None and triage.reasons else "",
         risk_words=list(triage.words) if triage is not None else [],
         name=first_name(s),
     )

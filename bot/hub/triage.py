@@ -16,16 +16,14 @@ from typing import Any
 
 # Severity tiers, most serious first (lower sorts first).
 PLAN_OR_MEANS = 0
-HIGH = 1
+HIGH = 1  # also a handoff marked urgent with no reason kept (only high risk marks one urgent)
 POSSIBLE = 2
-URGENT_ONLY = 3
-NONE = 4
+NONE = 3
 
 TIER_WORDS = {
     PLAN_OR_MEANS: "Plan, means or harm happening now",
     HIGH: "High risk",
     POSSIBLE: "Possible risk",
-    URGENT_ONLY: "Marked urgent",
     NONE: "No risk seen",
 }
 
@@ -119,7 +117,7 @@ def assess(risks: Iterable[Mapping[str, Any]], *, urgent: bool = False, level: s
     elif level == "possible":
         best = min(best, POSSIBLE)
     if urgent:
-        best = min(best, URGENT_ONLY)
+        best = min(best, HIGH)
     found.sort(key=lambda item: (item[0], item[1]))
     reasons = [reason for _, _, reason in found]
     words: list[str] = []

@@ -157,6 +157,10 @@ async def _tell_person(request: Request, handoff: Handoff, which: str) -> bool:
     """
     staff = request.ctx.staff
     change = "joined" if which == person_lines.JOINED else "left"
+    if handoff.channel in SMS_CHANNELS:
+        url = request.app.ctx.settings.database_url
+        if await in_thread(lambda: _opted_out(handoff.sender_id, url)):
+            return False  # they texted STOP: no text of any kind
     try:
         text = person_lines.line(which, staff.display_name)
         await request.app.ctx.rasa.send_hub_status(handoff.sender_id, text, staff.display_name, change)
