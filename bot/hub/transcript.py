@@ -114,8 +114,9 @@ def lines_for(events: Iterable[dict[str, Any]]) -> list[Line]:
 def answers_by_question(events: Iterable[dict[str, Any]]) -> dict[str, str]:
     """The person's own words for each question of the introduction (the latest answer wins).
 
-    A user message sent while the form's ``requested_slot`` was X is their answer to X; a
-    button press is shown as the button's words. The card shows these beside what was stored
+    The first user message after the form asks X (it sets ``requested_slot`` to X each time
+    it asks, again after an answer it could not use) is the answer to X; later messages are
+    not. A button press is shown as the button's words. The card shows these beside what was stored
     ("not sure" as the person put it, the introducer's full contact).
     """
     asked: str | None = None
@@ -135,6 +136,7 @@ def answers_by_question(events: Iterable[dict[str, Any]]) -> dict[str, str]:
             words = button_words(str(event.get("text") or ""), buttons, event.get("metadata")).strip()
             if words:
                 answers[str(asked)] = words
+            asked = None
     return answers
 
 
