@@ -118,20 +118,23 @@ def undo_reopen(session: Session, handoff_id: int, status: str, outcome: str | N
                     .execution_options(synchronize_session=False))
 
 
-def pass_to(session: Session, handoff_id: int, from_username: str, to_username: str) -> bool:
-    """Duty hand-over: give a claimed conversation to another worker or lead on duty."""
+def pass_to(session: Session, handoff_id: int, from_username: str, to_username: str) -> str | None:
+    """Duty hand-over: give a claimed conversation to another worker or lead on duty.
+
+    Returns the colleague's display name (the person is told they joined), or None when refused.
+    """
     target = session.execute(select(StaffUser).where(StaffUser.username == to_username,
                                                      StaffUser.on_duty.is_(True),
                                                      StaffUser.role.in_(("worker", "lead")))).scalars().first()
     if target is None or to_username == from_username:
-        return False
+        return None
     result = session.execute(
         update(Handoff)
         .where(Handoff.id == handoff_id, Handoff.status == "claimed", Handoff.claimed_by == from_username)
         .values(claimed_by=to_username, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return (target.display_name or target.username) if result.rowcount == 1 else None
 
 
 def colleagues_on_duty(session: Session, username: str) -> list[tuple[str, str]]:

@@ -149,21 +149,21 @@ async def claim(request: Request, handoff_id: int) -> HTTPResponse:
     return _back(handoff_id, "?done=claimed#reply" if told else "?done=claimed_quiet#reply")
 
 
-async def _tell_person(request: Request, handoff: Handoff, which: str) -> bool:
+async def _tell_person(request: Request, handoff: Handoff, which: str, name: str | None = None) -> bool:
     """Send "Sam from the Hub has joined" (or "... has left") in the person's channel.
 
     Never undoes the claim or the hand back: False tells the worker the person was not told
     (for example, they texted STOP).
     """
-    staff = request.ctx.staff
+    worker_name = name if name is not None else request.ctx.staff.display_name
     change = "joined" if which == person_lines.JOINED else "left"
     if handoff.channel in SMS_CHANNELS:
         url = request.app.ctx.settings.database_url
         if await in_thread(lambda: _opted_out(handoff.sender_id, url)):
             return False  # they texted STOP: no text of any kind
     try:
-        text = person_lines.line(which, staff.display_name)
-        await request.app.ctx.rasa.send_hub_status(handoff.sender_id, text, staff.display_name, change)
+        text = person_lines.line(which, worker_name)
+        await request.app.ctx.rasa.send_hub_status(handoff.sender_id, text, worker_name, change)
     except (RasaError, KeyError, OSError):
         return False
     return True
@@ -333,11 +333,12 @@ async def pass_on(request: Request, handoff_id: int) -> HTTPResponse:
     if handoff.status != "claimed" or handoff.claimed_by != staff.username:
         return await _page(request, handoff, status=409,
                            error="Only the worker who has this conversation can hand it over.")
-    done = await db(request, lambda s: handling.pass_to(s, handoff_id, staff.username, to))
-    if not done:
+    colleague = await db(request, lambda s: handling.pass_to(s, handoff_id, staff.username, to))
+    if colleague is None:
         return await _page(request, handoff, status=400,
                            error="Not handed over: choose a colleague who is on duty now.")
     await audit(request, "pass_on", sender_id=handoff.sender_id, handoff_id=handoff_id, detail=to)
+    await _tell_person(request, handoff, person_lines.JOINED, name=colleague)
     return _back(handoff_id, "?done=passed")
 
 

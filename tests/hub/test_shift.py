@@ -127,6 +127,8 @@ def test_duty_hand_over_gives_the_conversation_to_a_colleague_on_duty(worker, hu
     assert worker.post_form(f"/conversations/{h}/pass", to="night_colleague").status_code == 303
     with session_scope(db) as session:
         assert session.get(Handoff, h).claimed_by == "night_colleague"
+    told = rasa_stand_in.appended("handover-person", "bot")[-1]["event"]
+    assert told["text"] == "Lee from the Hub has joined. You're talking to a person now."
     assert worker.post_form(f"/conversations/{h}/reply", text="still me?").status_code == 409
 
 
