@@ -146,7 +146,7 @@ async def claim(request: Request, handoff_id: int) -> HTTPResponse:
                            error=f"Not claimed: the assistant could not be paused. {problem}")
     await audit(request, "claim", sender_id=handoff.sender_id, handoff_id=handoff_id)
     told = await _tell_person(request, handoff, person_lines.JOINED)
-    return _back(handoff_id, "?done=claimed#reply" if told else "?done=claimed_quiet#reply")
+    return _back(handoff_id, "?done=claimed#reply-status" if told else "?done=claimed_quiet#reply-status")
 
 
 async def _tell_person(request: Request, handoff: Handoff, which: str, name: str | None = None) -> bool:
@@ -237,7 +237,7 @@ async def reply(request: Request, handoff_id: int) -> HTTPResponse:
         return await refuse(502, f"Not sent: {problem}")
     await audit(request, "reply", sender_id=handoff.sender_id, handoff_id=handoff_id,
                 detail=f"{len(text.strip())} characters")
-    return _back(handoff_id, "?done=sent#reply")
+    return _back(handoff_id, "?done=sent#reply-status")
 
 
 @allow(*PERSONAL_DATA)
@@ -319,7 +319,7 @@ async def reopen(request: Request, handoff_id: int) -> HTTPResponse:
                            error=f"Not reopened: the assistant could not be paused. {problem}")
     await audit(request, "reopen", sender_id=handoff.sender_id, handoff_id=handoff_id)
     await _tell_person(request, handoff, person_lines.JOINED)
-    return _back(handoff_id, "?done=reopened#reply")
+    return _back(handoff_id, "?done=reopened#reply-status")
 
 
 @allow(*PERSONAL_DATA)

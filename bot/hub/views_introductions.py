@@ -83,7 +83,7 @@ async def start_contact(request: Request, introduction_id: int) -> HTTPResponse:
         done = "claimed"
     except (RasaError, KeyError, OSError):
         done = "claimed_quiet"
-    return response.redirect(f"/conversations/{handoff_id}?done={done}#reply", status=303)
+    return response.redirect(f"/conversations/{handoff_id}?done={done}#reply-status", status=303)
 
 
 def register(app: Sanic) -> None:

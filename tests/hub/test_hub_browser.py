@@ -52,7 +52,8 @@ def test_worker_claims_the_urgent_person_and_replies(hub, hub_dbs, rasa_stand_in
             browser.close()
 
     sent = rasa_stand_in.appended("browser-urgent", "bot")
-    assert [c["event"]["text"] for c in sent] == ["Hello, I'm Sam from the Hub. I'm here now."]
+    assert [c["event"]["text"] for c in sent] == ["Sam from the Hub has joined. You're talking to a person now.",
+                                                  "Hello, I'm Sam from the Hub. I'm here now."]
 
 
 def test_an_open_queue_page_shows_and_clears_the_safety_banner_by_itself(hub, hub_dbs, rasa_stand_in):
