@@ -151,3 +151,11 @@ def open_for_person(session: Session, sender_id: str) -> Handoff | None:
     return session.execute(select(Handoff).where(Handoff.sender_id == sender_id,
                                                  Handoff.status.in_(("waiting", "claimed")))
                            .order_by(Handoff.id.desc())).scalars().first()
+
+
+def display_name(session: Session, username: str | None) -> str | None:
+    """A staff member's display name (what the person knows them by), or None if unknown."""
+    if not username:
+        return None
+    user = session.execute(select(StaffUser).where(StaffUser.username == username)).scalars().first()
+    return (user.display_name or user.username) if user is not None else None

@@ -272,7 +272,9 @@ async def _finish(request: Request, handoff_id: int, status: str, outcome: str |
     except RasaError as problem:
         return await _page(request, handoff, status=502,
                            error=f"Nothing changed: the assistant could not be told to answer again. {problem}")
-    await _tell_person(request, handoff, person_lines.LEFT)
+    # The person knows the worker who had the chat, even when a lead finishes it for them.
+    holder = await db(request, lambda s: handling.display_name(s, handoff.claimed_by))
+    await _tell_person(request, handoff, person_lines.LEFT, name=holder)
     await db(request, lambda s: handling.finish(s, handoff_id, status, outcome))
     await audit(request, status, sender_id=handoff.sender_id, handoff_id=handoff_id, detail=outcome)
     return response.redirect(f"/queue?done={status}", status=303)

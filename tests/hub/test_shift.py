@@ -160,3 +160,15 @@ def test_the_transcript_shows_button_words_and_scrolls_by_keyboard(worker, hub_d
     assert "Change what matters</p>" in page and "/correct{" not in page
     assert ('id="transcript" class="hub-lines" aria-live="polite" tabindex="0" '
             'aria-labelledby="transcript-title"') in page
+
+
+def test_a_lead_closing_for_a_worker_tells_the_person_the_workers_name(worker, hub, hub_dbs, rasa_stand_in):
+    db = hub_dbs[1]
+    h = _claimed(worker, db, "lead-closes-person")
+    make_user(db, "closing_lead", "lead", display_name="Lee")
+    lead = Staff(hub.url)
+    lead.login("closing_lead")
+    lead.page(f"/conversations/{h}")
+    assert lead.post_form(f"/conversations/{h}/close", outcome="signposted").status_code == 303
+    told = rasa_stand_in.appended("lead-closes-person", "bot")[-1]["event"]
+    assert told["text"] == "Sam has left; the assistant is back."
