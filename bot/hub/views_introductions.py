@@ -7,11 +7,11 @@ from typing import Any
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
-from bot.hub import introductions, person_lines
+from bot.hub import introductions, person_lines, triage
 from bot.hub.queue import SMS_CHANNELS
 from bot.hub.rasa_client import RasaError
 from bot.hub.summary import card
-from bot.hub.transcript import answers_by_question, latest_slots, lines_for
+from bot.hub.transcript import answers_by_question, latest_slots, lines_for, risks_in
 from bot.hub.web import PERSONAL_DATA, allow, audit, db, render
 from bot.taxonomy import NEEDS
 
@@ -48,7 +48,7 @@ async def introduction_page(request: Request, introduction_id: int, *, status: i
     latest = await db(request, lambda s: introductions.latest_handoff(s, intro.sender_id))
     await audit(request, "view_introduction", sender_id=intro.sender_id, detail=f"introduction {intro.id}")
     return render(request, "introduction.html", status=status, title="Introduction", intro=intro, latest=latest,
-                  card=card(view, answers=answers), lines=lines_for(events), transcript_error=transcript_error,
+                  card=card(view, answers=answers, triage=triage.assess(risks_in(events))), lines=lines_for(events), transcript_error=transcript_error,
                   contact_preference=view.contact_preference, is_sms=intro.channel in SMS_CHANNELS,
                   error=error)
 
