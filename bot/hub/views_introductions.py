@@ -48,7 +48,8 @@ async def introduction_page(request: Request, introduction_id: int, *, status: i
     latest = await db(request, lambda s: introductions.latest_handoff(s, intro.sender_id))
     await audit(request, "view_introduction", sender_id=intro.sender_id, detail=f"introduction {intro.id}")
     return render(request, "introduction.html", status=status, title="Introduction", intro=intro, latest=latest,
-                  card=card(view, answers=answers, triage=triage.assess(risks_in(events))), lines=lines_for(events), transcript_error=transcript_error,
+                  card=card(view, answers=answers, triage=triage.assess(risks_in(events))),
+                  lines=lines_for(events), transcript_error=transcript_error,
                   contact_preference=view.contact_preference, is_sms=intro.channel in SMS_CHANNELS,
                   error=error)
 
