@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_webchat import open_chat, start_conversation
 from tests.hub.support import HubProcess, make_user, wait_for_handoff
+from tests.support.webchat import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -92,4 +93,6 @@ def test_the_person_is_told_when_a_worker_joins_and_leaves(webchat_server, conso
     # A reload draws the same lines from the record.
     citizen.reload()
     expect(citizen.locator(".lw-msg--hub")).to_have_count(2, timeout=20_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    citizen.screenshot(path=str(ARTIFACTS / "webchat-worker-joined-and-left.png"), full_page=True)
     assert not citizen.js_errors
