@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "webchat_static"
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 WORKER = "worker"
+HUB_STATUS = "hub"  # "Sam from the Hub has joined" / "... has left": sent by the Hub console
 HISTORY_LIMIT = 300
 MAX_NAME = 60
 # Metadata a page message may carry: what the person saw on the button they pressed.
@@ -94,10 +95,14 @@ def new_session_id() -> str:
 
 
 def author_fields(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``{"from": "worker", "name": ...}`` for a Hub worker's message, else nothing."""
+    """``{"from": "worker", "name": ...}`` for a Hub worker's message; ``{"from": "hub",
+    "change": "joined"|"left"}`` for the line saying a worker joined or left; else nothing."""
+    name = str(kwargs.get("lwfd_worker_name") or "").strip()[:MAX_NAME]
+    if kwargs.get("lwfd_from") == HUB_STATUS:
+        change = "joined" if kwargs.get("lwfd_hub_change") == "joined" else "left"
+        return {"from": HUB_STATUS, "name": name, "change": change}
     if kwargs.get("lwfd_from") != WORKER:
         return {}
-    name = str(kwargs.get("lwfd_worker_name") or "").strip()[:MAX_NAME]
     return {"from": WORKER, "name": name}
 
 
@@ -159,6 +164,8 @@ def history_from_events(events: Iterable[dict[str, Any]], limit: int = HISTORY_L
                 message: dict[str, Any] = {"from": author.get("from", "bot"), "text": part}
                 if author:
                     message["name"] = author["name"]
+                if "change" in author:
+                    message["change"] = author["change"]
                 if buttons and index == len(parts) - 1:
                     message["quick_replies"] = quick_replies(buttons)
                 out.append(message)

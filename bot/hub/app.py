@@ -15,7 +15,7 @@ from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
 from bot.config import Settings
-from bot.hub import views_auth, views_conversation, views_lead, views_queue
+from bot.hub import views_auth, views_conversation, views_introductions, views_lead, views_queue
 from bot.hub.auth import StaffIdentity, csrf_ok, identify
 from bot.hub.feed import in_thread
 from bot.hub.rasa_client import RasaClient
@@ -26,6 +26,8 @@ from bot.store.db import session_scope
 SESSION_COOKIE = "lwfd_hub_session"
 LOGIN_COOKIE = "lwfd_hub_login"
 _names = itertools.count(1)
+# Each module's ``register(app)`` adds its routes; a new page is one more module here.
+VIEW_MODULES = (views_auth, views_queue, views_conversation, views_introductions, views_lead)
 
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
@@ -52,7 +54,7 @@ def create_app(settings: Settings, *, cookie_secure: bool | None = None) -> Sani
 
     app.register_middleware(_access, "request")
     app.register_middleware(_security_headers, "response")
-    for module in (views_auth, views_queue, views_conversation, views_lead):
+    for module in VIEW_MODULES:
         module.register(app)
     return app
 

@@ -97,3 +97,32 @@ def read_in_session(url: str, fn: Callable[[Any], T]) -> Callable[[], T]:
         with session_scope(url) as session:
             return fn(session)
     return read
+
+
+def risks_seen(url: str, sender_id: str, limit: int = 200) -> list[dict[str, Any]]:
+    """The safety component's verdict on each of this person's messages that showed risk, oldest first.
+
+    Read from the broker's events (the one record of every turn), so the Hub sees every risk
+    reason in the conversation, not only the one that queued it.
+    """
+    try:
+        with get_engine(url).connect() as conn:
+            rows = conn.execute(
+                select(events_table.c.data)
+                .where(events_table.c.sender_id == sender_id,
+                       events_table.c.data.like('%"event": "user"%'),
+                       events_table.c.data.like('%"risk"%'))
+                .order_by(events_table.c.id).limit(limit)
+            ).scalars().all()
+    except (OperationalError, ProgrammingError):
+        return []
+    found: list[dict[str, Any]] = []
+    for data in rows:
+        try:
+            event = json.loads(data)
+        except (TypeError, ValueError):
+            continue
+        risk = (event.get("parse_data") or {}).get("risk") if isinstance(event, dict) else None
+        if isinstance(risk, dict) and risk.get("level") in ("high", "possible"):
+            found.append(risk)
+    return found

@@ -15,6 +15,7 @@ from yarl import URL
 
 WORKER = "worker"
 HUB_WORKER_SLOT = "hub_worker"  # domain.yml; read by bot/safety/policy.py
+HUB_STATUS = "hub"  # a line telling the person a worker joined or left (words in domain.yml)
 _RAW_SAFE = "/+@:!$&'()*,;=-._~"
 
 
@@ -84,6 +85,16 @@ class RasaClient:
         await self.append_events(sender_id, [{
             "event": "bot", "text": text,
             "metadata": {"lwfd_from": WORKER, "lwfd_worker_name": worker_name},
+        }], side_effects=True)
+
+    async def send_hub_status(self, sender_id: str, text: str, worker_name: str, change: str) -> None:
+        """Tell the person in their own channel that a worker joined or left (``change``:
+        ``joined`` or ``left``); the web chat shows it as a line of its own and knows from it
+        whether a person holds the chat."""
+        await self.append_events(sender_id, [{
+            "event": "bot", "text": text,
+            "metadata": {"lwfd_from": HUB_STATUS, "lwfd_hub_change": change,
+                         "lwfd_worker_name": worker_name},
         }], side_effects=True)
 
     async def pause(self, sender_id: str, worker_name: str = "") -> None:

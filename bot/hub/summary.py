@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.hub.queue import CHANNELS, REASONS
+from bot.hub.queue import CHANNELS, REASONS, first_name
+from bot.hub.triage import Triage
 from bot.store.models import Handoff
 from bot.taxonomy import need_label, strength_label
 
@@ -18,6 +20,35 @@ class Card:
     risk_level: str = "none"
     risk_reasons: list[str] = field(default_factory=list)
     risk_categories: list[str] = field(default_factory=list)
+    risk_label: str = ""  # how serious, in words (bot/hub/triage.py)
+    risk_words: list[str] = field(default_factory=list)  # the person's own words behind the reasons
+    name: str = "Someone"  # their first name if they gave one
+
+# How the answer to "does the person know, and are they happy?" is stored (domain.yml slot
+# person_agrees, actions/introduction_form.py: validate_person_agrees), in a worker's words.
+# The question's "Not sure" button sends /skip, so "skipped" is "Not sure" too.
+AGREES = {"yes": "Yes", "no": "No", "unsure": "Not sure", "skipped": "Not sure"}
+
+
+def agreement(value: Any, words: str | None = None) -> str | None:
+    """The stored answer exactly ("not sure" is never "Yes"), with the person's words if they typed them."""
+    if value in (None, ""):
+        return None
+    if value is True or value is False:  # an older record kept a yes/no
+        shown = "Yes" if value else "No"
+    else:
+        shown = AGREES.get(str(value).strip().lower(), str(value))
+    if words and words.strip().lower() not in {shown.lower(), str(value).lower()}:
+        return f'{shown}: "{words.strip()}"'
+    return shown
+
+
+def _fuller(stored: Any, words: str | None) -> str | None:
+    """The stored answer, or the person's whole message when it says more (a contact with its number)."""
+    text = _text(stored)
+    if words and words.strip() and (text is None or (len(words.strip()) > len(text) and text in words)):
+        return words.strip()
+    return text
 
 
 def _text(value: Any) -> str | None:
@@ -46,22 +77,34 @@ def _chosen(chosen: Any, offers: Any) -> str | None:
     return str(chosen.get("name")) if isinstance(chosen, dict) else str(chosen)
 
 
-def card(handoff: Handoff) -> Card:
-    """Build the card from the handoff's summary JSON; anything missing is simply left out."""
+def card(handoff: Handoff, answers: Mapping[str, str] | None = None, triage: Triage | None = None) -> Card:
+    """Build the card from the handoff's summary JSON; anything missing is simply left out.
+
+    ``answers`` are the person's own words per question, from the transcript
+    (``transcript.answers_by_question``); ``triage`` is every risk seen in the conversation.
+    """
     s: dict[str, Any] = dict(handoff.summary or {})
+    answers = answers or {}
     risk = s.get("risk") or {}
+    reasons = list(triage.reasons) if triage and triage.reasons else [str(r) for r in risk.get("reasons") or []]
+    level = str(risk.get("level") or handoff.risk_level or s.get("risk_level") or "none")
+    if triage is not None and triage.level in ("high", "possible") and level != "high":
+        level = triage.level
     result = Card(
         needs=[need_label(c) for c in s.get("needs") or []],
         strengths=[strength_label(c) for c in s.get("strengths") or []],
-        risk_level=str(risk.get("level") or handoff.risk_level or s.get("risk_level") or "none"),
-        risk_reasons=[str(r) for r in risk.get("reasons") or []],
+        risk_level=level,
+        risk_reasons=reasons,
         risk_categories=[str(c).replace("_", " ") for c in risk.get("categories") or []],
+        risk_label=triage.label if triage is not None and triage.reasons else "",
+        risk_words=list(triage.words) if triage is not None else [],
+        name=first_name(s),
     )
     introduced = ("Introduced by someone else" + (f" ({s['relationship']})" if s.get("relationship") else "")
                   if s.get("introduced_by") == "someone_else" else "Self-introduction")
-    agrees = s.get("person_agrees")
     rows = [
-        ("Why they are here", REASONS.get(handoff.reason, handoff.reason)),
+        ("Why they are here",
+         None if handoff.status == "introduction" else REASONS.get(handoff.reason, handoff.reason)),
         ("Their own words", _text(s.get("story"))),
         ("What matters to them", _text(s.get("what_matters"))),
         ("Good at or enjoy, in their words", _text(s.get("strengths_text"))),
@@ -69,10 +112,11 @@ def card(handoff: Handoff) -> Card:
         ("Offers given", _text(_offer_names(s.get("offers_given")))),
         ("Offer chosen", _chosen(s.get("offer_chosen"), s.get("offers_given"))),
         ("Who introduced", introduced),
-        ("The person agrees to this introduction", None if agrees is None else ("Yes" if agrees else "No")),
-        ("Introducer's contact", _text(s.get("introducer_contact"))),
-        ("Person's contact", _text(s.get("person_contact"))),
-        ("How and when to contact", _text(handoff.contact_preference or s.get("contact_preference"))),
+        ("The person knows and agrees", agreement(s.get("person_agrees"), answers.get("person_agrees"))),
+        ("Introducer's contact", _fuller(s.get("introducer_contact"), answers.get("introducer_contact"))),
+        ("Person's contact", _fuller(s.get("person_contact"), answers.get("person_contact"))),
+        ("How and when to contact", _fuller(handoff.contact_preference or s.get("contact_preference"),
+                                            answers.get("contact_preference"))),
         ("Channel", CHANNELS.get(handoff.channel, handoff.channel)),
         ("Consent to keep what they said", "Yes" if s.get("consent") else "Not given"),
         ("What they were told", _text(handoff.promise)),

@@ -10,13 +10,13 @@ from typing import Any
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
-from bot.hub import handling
+from bot.hub import handling, person_lines, triage
 from bot.hub.feed import POLL_SECONDS, events_after, in_thread, last_event_id
 from bot.hub.queue import CHANNELS, OUTCOMES, REASONS, SMS_CHANNELS
 from bot.hub.rasa_client import RasaError
 from bot.hub.safety_check import as_event
 from bot.hub.summary import card
-from bot.hub.transcript import Line, line_for, lines_for
+from bot.hub.transcript import Line, answers_by_question, line_for, lines_for, offered_buttons, risks_in
 from bot.hub.web import LEADS, PERSONAL_DATA, allow, audit, db, fragment, render
 from bot.store.models import Handoff
 
@@ -24,17 +24,25 @@ MAX_REPLY = 5000
 OPEN = ("waiting", "claimed")
 
 
-def _may_see(staff, handoff: Handoff) -> bool:
-    """Workers see open conversations; leads also see closed and handed-back ones."""
-    return handoff.status in OPEN or staff.role in LEADS
+def _may_see(staff, handoff: Handoff, closer: bool = False) -> bool:
+    """Workers see open conversations (and, for the rest of their shift, ones they closed);
+    leads also see every closed and handed-back one."""
+    return handoff.status in OPEN or staff.role in LEADS or closer
 
 
 async def _load(request: Request, handoff_id: int) -> Handoff | HTTPResponse:
-    handoff = await db(request, lambda s: handling.get(s, handoff_id))
+    username = request.ctx.staff.username
+
+    def load(session):
+        handoff = handling.get(session, handoff_id)
+        closer = bool(handoff) and handling.may_reopen(session, handoff, username)
+        return handoff, closer
+    handoff, closer = await db(request, load)
     if handoff is None:
         return render(request, "error.html", status=404, title="Not found",
                       message="There is no conversation with that number.")
-    if not _may_see(request.ctx.staff, handoff):
+    request.ctx.may_reopen = closer
+    if not _may_see(request.ctx.staff, handoff, closer):
         return render(request, "error.html", status=403, title="Not available for your role",
                       message="This conversation is finished; only a Hub lead can open it now.")
     return handoff
@@ -42,18 +50,33 @@ async def _load(request: Request, handoff_id: int) -> Handoff | HTTPResponse:
 
 async def _page(request: Request, handoff: Handoff, *, status: int = 200, error: str | None = None,
                 draft: str = "", split_preview: list[str] | None = None,
-                notice: str | None = None) -> HTTPResponse:
-    """The conversation page; ``draft`` puts back what the worker typed when a send failed."""
+                notice: str | None = None, near_reply: bool = False, split_texts: int = 0) -> HTTPResponse:
+    """The conversation page; ``draft`` puts back what the worker typed when a send failed.
+
+    ``near_reply`` shows the notice or error beside the reply box, where the worker is looking.
+    """
     settings = request.app.ctx.settings
     after_id = await in_thread(lambda: last_event_id(settings.events_database_url))
     lines: list[Line] = []
+    events: list[dict[str, Any]] = []
     transcript_error = None
     try:
         tracker = await request.app.ctx.rasa.tracker(handoff.sender_id)
-        lines = lines_for(tracker.get("events") or [])
+        events = list(tracker.get("events") or [])
+        lines = lines_for(events)
     except RasaError as problem:
         transcript_error = str(problem)
     since = max((line.timestamp for line in lines), default=0.0)
+    stored_risk = (handoff.summary or {}).get("risk")
+    verdict = triage.assess(([stored_risk] if isinstance(stored_risk, dict) else []) + risks_in(events),
+                            urgent=bool(handoff.urgent), level=handoff.risk_level or "none")
+    is_sms = handoff.channel in SMS_CHANNELS
+    opted_out = False
+    if is_sms:
+        url = settings.database_url
+        opted_out = await in_thread(lambda: _opted_out(handoff.sender_id, url))
+    username = request.ctx.staff.username
+    colleagues = await db(request, lambda s: handling.colleagues_on_duty(s, username))
     notes = await db(request, lambda s: handling.notes_for(s, handoff.sender_id))
     earlier = await db(request, lambda s: handling.earlier_handoffs(s, handoff))
     await audit(request, "view_conversation", sender_id=handoff.sender_id, handoff_id=handoff.id)
@@ -62,11 +85,14 @@ async def _page(request: Request, handoff: Handoff, *, status: int = 200, error:
     return render(
         request, "conversation.html", status=status, title="Conversation", handoff=handoff,
         safety=safety,
-        card=card(handoff), lines=lines, transcript_error=transcript_error, notes=notes,
+        card=card(handoff, answers=answers_by_question(events), triage=verdict), lines=lines,
+        transcript_error=transcript_error, notes=notes,
         earlier=earlier, error=error, draft=draft, split_preview=split_preview, notice=notice,
-        after_id=after_id, since=since, outcomes=OUTCOMES, reasons=REASONS,
+        near_reply=near_reply, split_texts=split_texts, after_id=after_id, since=since,
+        outcomes=OUTCOMES, reasons=REASONS,
         channel_name=CHANNELS.get(handoff.channel, handoff.channel),
-        is_sms=handoff.channel in SMS_CHANNELS,
+        is_sms=is_sms, opted_out=opted_out, colleagues=colleagues,
+        may_reopen=getattr(request.ctx, "may_reopen", False),
         mine=handoff.status == "claimed" and handoff.claimed_by == staff.username,
         can_finish=handoff.status == "claimed" and (handoff.claimed_by == staff.username
                                                    or staff.role in LEADS),
@@ -82,11 +108,19 @@ async def conversation(request: Request, handoff_id: int) -> HTTPResponse:
     handoff = await _load(request, handoff_id)
     if isinstance(handoff, HTTPResponse):
         return handoff
-    notice = {"claimed": "You have this conversation now. The assistant has stopped answering.",
-              "sent": "Sent.", "noted": "Note saved.",
+    done = request.args.get("done", "")
+    notice = {"claimed": "You have this conversation now. The assistant has stopped answering, "
+                         "and the person was told you have joined.",
+              "claimed_quiet": "You have this conversation now. The assistant has stopped answering. "
+                               "The person could not be told you joined; say hello in your first reply.",
+              "reopened": "You have this conversation again. The assistant has stopped answering, "
+                          "and the person was told you have joined.",
+              "passed": "Handed over to your colleague. They have this conversation now.",
+              "sent": "Sent. It is in the transcript above.", "noted": "Note saved.",
               "handed_back": "Handed back: the assistant answers again.",
-              "closed": "Closed."}.get(request.args.get("done", ""))
-    return await _page(request, handoff, notice=notice)
+              "closed": "Closed."}.get(done)
+    return await _page(request, handoff, notice=notice,
+                       near_reply=done in ("claimed", "claimed_quiet", "reopened", "sent"))
 
 
 @allow(*PERSONAL_DATA)
@@ -111,11 +145,32 @@ async def claim(request: Request, handoff_id: int) -> HTTPResponse:
         return await _page(request, current, status=502,
                            error=f"Not claimed: the assistant could not be paused. {problem}")
     await audit(request, "claim", sender_id=handoff.sender_id, handoff_id=handoff_id)
-    return _back(handoff_id, "?done=claimed#reply")
+    told = await _tell_person(request, handoff, person_lines.JOINED)
+    return _back(handoff_id, "?done=claimed#reply-status" if told else "?done=claimed_quiet#reply-status")
+
+
+async def _tell_person(request: Request, handoff: Handoff, which: str, name: str | None = None) -> bool:
+    """Send "Sam from the Hub has joined" (or "... has left") in the person's channel.
+
+    Never undoes the claim or the hand back: False tells the worker the person was not told
+    (for example, they texted STOP).
+    """
+    worker_name = name if name is not None else request.ctx.staff.display_name
+    change = "joined" if which == person_lines.JOINED else "left"
+    if handoff.channel in SMS_CHANNELS:
+        url = request.app.ctx.settings.database_url
+        if await in_thread(lambda: _opted_out(handoff.sender_id, url)):
+            return False  # they texted STOP: no text of any kind
+    try:
+        text = person_lines.line(which, worker_name)
+        await request.app.ctx.rasa.send_hub_status(handoff.sender_id, text, worker_name, change)
+    except (RasaError, KeyError, OSError):
+        return False
+    return True
 
 
 def sms_parts(text: str, worker_name: str) -> list[str]:
-    """The texts the SMS channel will send for this reply, so the worker sees the split first.
+    """The messages the SMS channel will send for this reply, so the worker sees the split first.
 
     Mirrors ``TwilioSmsOutput.send_text_message``: the reply is signed "Name (Hub worker): ",
     typographic characters are swapped for GSM twins, then it is split by segments.
@@ -126,6 +181,14 @@ def sms_parts(text: str, worker_name: str) -> list[str]:
     first = names[0] if names else ""
     signed = f"{first} (Hub worker): {text}" if first else f"Hub worker: {text}"
     return split_for_sms(smart_encode(signed), DEFAULT_MAX_SEGMENTS)
+
+
+def sms_texts(parts: list[str]) -> int:
+    """How many texts (SMS segments) the person gets: what they are charged for, and what many
+    phones show as separate texts. More than one needs the worker's confirmation."""
+    from bot.channels.sms_text import segments
+
+    return sum(segments(part) for part in parts)
 
 
 def _opted_out(phone: str, url: str) -> bool:
@@ -144,7 +207,8 @@ async def reply(request: Request, handoff_id: int) -> HTTPResponse:
         return handoff
 
     async def refuse(status: int, error: str, split: list[str] | None = None) -> HTTPResponse:
-        return await _page(request, handoff, status=status, error=error, draft=text, split_preview=split)
+        return await _page(request, handoff, status=status, error=error, draft=text, split_preview=split,
+                           split_texts=sms_texts(split) if split else 0, near_reply=True)
 
     if handoff.status != "claimed" or handoff.claimed_by != staff.username:
         who = handoff.claimed_by if handoff.status == "claimed" else None
@@ -162,17 +226,18 @@ async def reply(request: Request, handoff_id: int) -> HTTPResponse:
                                      "them until they text START. Add a note and contact them another way "
                                      "only if they asked for that.")
         parts = sms_parts(text.strip(), staff.display_name)
-        if len(parts) > 1 and request.form.get("confirm_split") != "yes":
-            return await refuse(400, f"Not sent yet: this is longer than one text message, so it will go as "
-                                     f"{len(parts)} separate texts, split as shown below. Tick the box to "
-                                     "send it like that, or shorten it.", parts)
+        texts = sms_texts(parts)
+        if texts > 1 and request.form.get("confirm_split") != str(texts):
+            return await refuse(400, f"Not sent yet: with your name this is {texts} texts long, more than one "
+                                     "text. Check how it will arrive below, then tick the box to send it like "
+                                     "that, or shorten it.", parts)
     try:
         await request.app.ctx.rasa.send_worker_message(handoff.sender_id, text.strip(), staff.display_name)
     except RasaError as problem:
         return await refuse(502, f"Not sent: {problem}")
     await audit(request, "reply", sender_id=handoff.sender_id, handoff_id=handoff_id,
                 detail=f"{len(text.strip())} characters")
-    return _back(handoff_id, "?done=sent#reply")
+    return _back(handoff_id, "?done=sent#reply-status")
 
 
 @allow(*PERSONAL_DATA)
@@ -207,6 +272,9 @@ async def _finish(request: Request, handoff_id: int, status: str, outcome: str |
     except RasaError as problem:
         return await _page(request, handoff, status=502,
                            error=f"Nothing changed: the assistant could not be told to answer again. {problem}")
+    # The person knows the worker who had the chat, even when a lead finishes it for them.
+    holder = await db(request, lambda s: handling.display_name(s, handoff.claimed_by))
+    await _tell_person(request, handoff, person_lines.LEFT, name=holder)
     await db(request, lambda s: handling.finish(s, handoff_id, status, outcome))
     await audit(request, status, sender_id=handoff.sender_id, handoff_id=handoff_id, detail=outcome)
     return response.redirect(f"/queue?done={status}", status=303)
@@ -228,6 +296,54 @@ async def close(request: Request, handoff_id: int) -> HTTPResponse:
     return await _finish(request, handoff_id, "closed", outcome)
 
 
+@allow(*PERSONAL_DATA)
+async def reopen(request: Request, handoff_id: int) -> HTTPResponse:
+    """The worker who closed or handed back a conversation takes it back (rest of the shift)."""
+    username = request.ctx.staff.username
+    handoff = await _load(request, handoff_id)
+    if isinstance(handoff, HTTPResponse):
+        return handoff
+    before_status, before_outcome = handoff.status, handoff.outcome
+    won = await db(request, lambda s: handling.reopen(s, handoff_id, username))
+    if not won:
+        newer = await db(request, lambda s: handling.open_for_person(s, handoff.sender_id))
+        message = (f"Not reopened: this person is in the queue again as conversation {newer.id}; open that one."
+                   if newer is not None else
+                   "Not reopened: only the worker who finished it can reopen it, and only for the rest of "
+                   "their shift (12 hours). A Hub lead can still read it.")
+        return await _page(request, handoff, status=409, error=message)
+    try:
+        await request.app.ctx.rasa.pause(handoff.sender_id, request.ctx.staff.display_name)
+    except RasaError as problem:
+        await db(request, lambda s: handling.undo_reopen(s, handoff_id, before_status, before_outcome))
+        current = await db(request, lambda s: handling.get(s, handoff_id))
+        return await _page(request, current, status=502,
+                           error=f"Not reopened: the assistant could not be paused. {problem}")
+    await audit(request, "reopen", sender_id=handoff.sender_id, handoff_id=handoff_id)
+    await _tell_person(request, handoff, person_lines.JOINED)
+    return _back(handoff_id, "?done=reopened#reply-status")
+
+
+@allow(*PERSONAL_DATA)
+async def pass_on(request: Request, handoff_id: int) -> HTTPResponse:
+    """Duty hand-over: the worker gives their conversation to a colleague on duty."""
+    staff = request.ctx.staff
+    to = (request.form.get("to") or "").strip()
+    handoff = await _load(request, handoff_id)
+    if isinstance(handoff, HTTPResponse):
+        return handoff
+    if handoff.status != "claimed" or handoff.claimed_by != staff.username:
+        return await _page(request, handoff, status=409,
+                           error="Only the worker who has this conversation can hand it over.")
+    colleague = await db(request, lambda s: handling.pass_to(s, handoff_id, staff.username, to))
+    if colleague is None:
+        return await _page(request, handoff, status=400,
+                           error="Not handed over: choose a colleague who is on duty now.")
+    await audit(request, "pass_on", sender_id=handoff.sender_id, handoff_id=handoff_id, detail=to)
+    await _tell_person(request, handoff, person_lines.JOINED, name=colleague)
+    return _back(handoff_id, "?done=passed")
+
+
 def _status_of(handoff: Handoff | None) -> tuple[str, str | None]:
     return (handoff.status, handoff.claimed_by) if handoff else ("gone", None)
 
@@ -239,8 +355,11 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
     And whether risk detection is fully on (a ``safety`` event when that changes): a worker
     may sit in one conversation for an hour while new messages reach the queue unflagged.
     """
-    handoff = await db(request, lambda s: handling.get(s, handoff_id))
-    if handoff is None or not _may_see(request.ctx.staff, handoff):
+    username = request.ctx.staff.username
+    handoff, closer = await db(request, lambda s: (
+        handling.get(s, handoff_id),
+        bool(handling.get(s, handoff_id)) and handling.may_reopen(s, handling.get(s, handoff_id), username)))
+    if handoff is None or not _may_see(request.ctx.staff, handoff, closer):
         return response.json({"error": "Not available."}, status=404)
     try:
         after = int(request.args.get("after", "0"))
@@ -256,13 +375,26 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
     status = _status_of(handoff)
     last_safety = None
     idle = 0.0
+    buttons: list[dict[str, Any]] = []  # the buttons offered last, to show a press as their words
+    try:
+        for event in (await request.app.ctx.rasa.tracker(sender_id)).get("events") or []:
+            offered = offered_buttons(event)
+            if offered is not None:
+                buttons = offered
+    except RasaError:
+        pass  # a press then shows as "(pressed a button: ...)" instead
     while True:
         found = await in_thread(partial(events_after, settings.events_database_url, sender_id, after))
         for row_id, event in found:
             after = row_id
+            offered = offered_buttons(event)
             if float(event.get("timestamp") or 0.0) <= since:
+                if offered is not None:
+                    buttons = offered
                 continue  # already shown from the tracker when the page loaded
-            line = line_for(event)
+            line = line_for(event, buttons)
+            if offered is not None:
+                buttons = offered
             if line is None:
                 continue
             await _send(resp, "line", {"html": fragment(request, "_line.html", line=line), "after": after})
@@ -298,3 +430,5 @@ def register(app: Sanic) -> None:
     app.add_route(add_note, "/conversations/<handoff_id:int>/notes", methods=["POST"], name="notes")
     app.add_route(hand_back, "/conversations/<handoff_id:int>/hand-back", methods=["POST"], name="hand_back")
     app.add_route(close, "/conversations/<handoff_id:int>/close", methods=["POST"], name="close")
+    app.add_route(reopen, "/conversations/<handoff_id:int>/reopen", methods=["POST"], name="reopen")
+    app.add_route(pass_on, "/conversations/<handoff_id:int>/pass", methods=["POST"], name="pass_on")

@@ -6,7 +6,7 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
 from bot.hub import audit as audit_log
-from bot.hub import queue
+from bot.hub import audit_words, queue
 from bot.hub.web import LEADS, allow, audit, db, render
 
 
@@ -22,7 +22,8 @@ async def finished(request: Request) -> HTTPResponse:
 async def audit_page(request: Request) -> HTTPResponse:
     entries = await db(request, audit_log.recent)
     await audit(request, "view_audit_log")
-    return render(request, "audit.html", title="Audit log", entries=entries)
+    return render(request, "audit.html", title="Audit log", entries=entries,
+                  action_words=audit_words.action_words, detail_words=audit_words.detail_words)
 
 
 @allow("coproduction", "lead")

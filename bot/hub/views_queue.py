@@ -9,20 +9,29 @@ from sanic.response import HTTPResponse
 
 from bot.hub import queue
 from bot.hub.duty import set_on_duty
-from bot.hub.feed import changes, read_in_session
+from bot.hub.feed import changes, read_in_session, risks_seen
 from bot.hub.safety_check import as_event
 from bot.hub.web import PERSONAL_DATA, allow, audit, db, fragment, render
 
 QUEUE_REFRESH_SECONDS = 30.0  # waiting times are re-worded at least this often
 
 
-def _lists(session) -> dict:
-    return {"waiting": queue.waiting(session), "claimed": queue.with_workers(session)}
+def _lists_for(request: Request):
+    """The queue's two lists, each row ranked with every risk seen in its conversation."""
+    events_url = request.app.ctx.settings.events_database_url
+
+    def risks_for(sender_id: str) -> list:
+        return risks_seen(events_url, sender_id)
+
+    def lists(session) -> dict:
+        return {"waiting": queue.waiting(session, risks_for=risks_for),
+                "claimed": queue.with_workers(session, risks_for=risks_for)}
+    return lists
 
 
 @allow(*PERSONAL_DATA)
 async def queue_page(request: Request) -> HTTPResponse:
-    lists = await db(request, _lists)
+    lists = await db(request, _lists_for(request))
     await audit(request, "view_queue", detail=f"{len(lists['waiting'])} waiting")
     notice = {"handed_back": "Handed back: the assistant answers the person again.",
               "closed": "Closed with the outcome you chose."}.get(request.args.get("done", ""))
@@ -44,7 +53,7 @@ async def queue_stream(request: Request) -> None:
     read = read_in_session(url, queue.fingerprint)
     last_safety = None
     async for _ in changes(read, heartbeat=QUEUE_REFRESH_SECONDS):
-        lists = await db(request, _lists)
+        lists = await db(request, _lists_for(request))
         html = fragment(request, "_queue_rows.html", **lists)
         payload = json.dumps({"html": html, "waiting": len(lists["waiting"])})
         await resp.send(f"event: queue\ndata: {payload}\n\n")

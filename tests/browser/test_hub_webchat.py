@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_webchat import open_chat, start_conversation
 from tests.hub.support import HubProcess, make_user, wait_for_handoff
+from tests.support.webchat import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -59,3 +60,39 @@ def test_worker_reply_reaches_the_web_chat_window(webchat_server, console, new_p
     citizen.locator("#lw-input").fill("thank you, it's about my housing")
     citizen.locator("#lw-input").press("Enter")
     expect(worker.locator("#transcript")).to_contain_text("it's about my housing", timeout=5_000)
+
+
+def test_the_person_is_told_when_a_worker_joins_and_leaves(webchat_server, console, new_page: Any):
+    """"Sam from the Hub has joined", no "assistant is writing" while Sam has the chat, and
+    "Sam has left; the assistant is back" after the hand back, in the person's window."""
+    citizen = open_chat(new_page, webchat_server.url)
+    session_id = start_conversation(citizen)
+    citizen.locator("#lw-input").fill("I'd like to talk to a person")
+    citizen.locator("#lw-input").press("Enter")
+    handoff = wait_for_handoff(webchat_server.stack.app_db_url, session_id)
+
+    make_user(webchat_server.stack.app_db_url, "joining_worker", display_name="Sam Jones")
+    worker = new_page(width=1280, height=900)
+    worker.goto(f"{console.url}/login?next=%2Fconversations%2F{handoff.id}")
+    worker.get_by_label("Username").fill("joining_worker")
+    worker.get_by_label("Password").fill("correct horse battery")
+    worker.get_by_role("button", name="Log in").click()
+    worker.get_by_role("button", name="Claim this conversation").click()
+
+    joined = citizen.locator(".lw-msg--hub", has_text="Sam from the Hub has joined")
+    joined.wait_for(timeout=20_000)
+    citizen.locator("#lw-input").fill("ok, hello Sam")
+    citizen.locator("#lw-input").press("Enter")
+    citizen.wait_for_timeout(1000)
+    expect(citizen.locator("#lw-typing")).to_be_hidden()  # nobody "writing" while Sam holds the chat
+    expect(worker.locator("#transcript")).to_contain_text("ok, hello Sam", timeout=5_000)
+
+    worker.get_by_role("button", name="Hand back to the assistant").click()
+    left = citizen.locator(".lw-msg--hub", has_text="Sam has left; the assistant is back.")
+    left.wait_for(timeout=20_000)
+    # A reload draws the same lines from the record.
+    citizen.reload()
+    expect(citizen.locator(".lw-msg--hub")).to_have_count(2, timeout=20_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    citizen.screenshot(path=str(ARTIFACTS / "webchat-worker-joined-and-left.png"), full_page=True)
+    assert not citizen.js_errors

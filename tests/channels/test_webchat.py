@@ -35,6 +35,24 @@ async def test_a_workers_message_is_marked_as_from_a_person():
                                             "name": "Sam"}, "s1")]
 
 
+async def test_the_hubs_joined_and_left_lines_are_marked_as_such():
+    """The page shows them as a line of their own and knows from them whether a person holds the chat."""
+    sio = FakeSio()
+    output = WebChatOutput(sio, "bot_uttered")  # type: ignore[arg-type]
+    await output.send_response("s1", {"text": "Sam from the Hub has joined.", "lwfd_from": "hub",
+                                      "lwfd_hub_change": "joined", "lwfd_worker_name": "Sam Jones"})
+    await output.send_response("s1", {"text": "Sam has left; the assistant is back.", "lwfd_from": "hub",
+                                      "lwfd_hub_change": "left", "lwfd_worker_name": "Sam Jones"})
+    assert [data for _, data, _ in sio.emitted] == [
+        {"text": "Sam from the Hub has joined.", "from": "hub", "name": "Sam Jones", "change": "joined"},
+        {"text": "Sam has left; the assistant is back.", "from": "hub", "name": "Sam Jones", "change": "left"},
+    ]
+    history = history_from_events([{"event": "bot", "text": "Sam from the Hub has joined.", "metadata": {
+        "lwfd_from": "hub", "lwfd_hub_change": "joined", "lwfd_worker_name": "Sam Jones"}}])
+    assert history == [{"from": "hub", "text": "Sam from the Hub has joined.", "name": "Sam Jones",
+                        "change": "joined"}]
+
+
 async def test_assistant_messages_keep_rasas_socketio_shape():
     sio = FakeSio()
     output = WebChatOutput(sio, "bot_uttered")  # type: ignore[arg-type]

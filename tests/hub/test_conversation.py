@@ -72,7 +72,11 @@ def test_claim_pauses_the_assistant_then_reply_goes_through_rasa(worker, hub_dbs
     answer = worker.post_form(f"/conversations/{h.id}/claim")
     assert answer.status_code == 303
     assert _status(hub_dbs[1], h.id).claimed_by == worker.username
-    assert [c["event"] for c in rasa_stand_in.appended("reply-person")] == [{"event": "pause"}]
+    *held, joined = [c["event"] for c in rasa_stand_in.appended("reply-person")]
+    assert held == [{"event": "active_loop", "name": None}, {"event": "slot", "name": "requested_slot", "value": None},
+                    {"event": "slot", "name": "hub_worker", "value": "Sam"}]  # read by the safety policy
+    assert joined == {"event": "bot", "text": "Sam from the Hub has joined. You're talking to a person now.",
+                      "metadata": {"lwfd_from": "hub", "lwfd_hub_change": "joined", "lwfd_worker_name": "Sam"}}
 
     assert worker.post_form(f"/conversations/{h.id}/reply", text="Hello, I'm Sam from the Hub.").status_code == 303
     sent = rasa_stand_in.appended("reply-person", "bot")[-1]
@@ -101,7 +105,8 @@ def test_two_workers_racing_to_claim_exactly_one_wins(hub, hub_dbs, rasa_stand_i
     assert codes == [303, 409, 409, 409]
     winner = racers[[a.status_code for a in answers].index(303)].username
     assert _status(db, h.id).claimed_by == winner
-    assert len(rasa_stand_in.appended("raced-person", "pause")) == 1
+    assert len([c for c in rasa_stand_in.appended("raced-person", "slot")
+                if c["event"]["name"] == "hub_worker"]) == 1
     losing = next(a for a in answers if a.status_code == 409)
     assert f"{winner} already has this conversation." in losing.text
 
@@ -116,7 +121,7 @@ def test_reply_to_someone_elses_conversation_is_refused(worker, hub, hub_dbs, ra
     worker.page(f"/conversations/{h.id}")
     answer = worker.post_form(f"/conversations/{h.id}/reply", text="Can I help?")
     assert answer.status_code == 409 and "other_worker has this conversation" in answer.text
-    assert rasa_stand_in.appended("taken-person", "bot") == []
+    assert worker_replies(rasa_stand_in, "taken-person") == []
     assert worker.post_form(f"/conversations/{h.id}/hand-back").status_code == 409
 
 
@@ -132,7 +137,7 @@ def test_empty_reply_is_refused(worker, hub_dbs, rasa_stand_in):
     h = _claimed(worker, hub_dbs[1], "empty-person")
     answer = worker.post_form(f"/conversations/{h.id}/reply", text="   \n ")
     assert answer.status_code == 400 and "the reply is empty" in answer.text
-    assert rasa_stand_in.appended("empty-person", "bot") == []
+    assert worker_replies(rasa_stand_in, "empty-person") == []
 
 
 def test_a_failed_send_keeps_the_words_in_the_box(worker, hub_dbs, rasa_stand_in):
@@ -142,7 +147,7 @@ def test_a_failed_send_keeps_the_words_in_the_box(worker, hub_dbs, rasa_stand_in
     answer = worker.post_form(f"/conversations/{h.id}/reply", text=words)
     assert answer.status_code == 502 and "Not sent" in answer.text
     assert f">{escape(words)}</textarea>" in answer.text
-    assert rasa_stand_in.appended("fail-person", "bot") == []
+    assert worker_replies(rasa_stand_in, "fail-person") == []
 
 
 def test_sms_person_who_texted_stop_gets_no_message(worker, hub_dbs, rasa_stand_in):
@@ -151,9 +156,11 @@ def test_sms_person_who_texted_stop_gets_no_message(worker, hub_dbs, rasa_stand_
     phone = "+447700900111"
     record_opt_out(phone, url=hub_dbs[1])
     h = _claimed(worker, hub_dbs[1], phone, channel="twilio")
+    page = worker.page(f"/conversations/{h.id}").text
+    assert "This person texted STOP" in page and 'id="reply-text"' not in page  # told before writing
     answer = worker.post_form(f"/conversations/{h.id}/reply", text="Hello")
-    assert answer.status_code == 409 and "texted STOP" in answer.text and ">Hello</textarea>" in answer.text
-    assert rasa_stand_in.appended(phone, "bot") == []
+    assert answer.status_code == 409 and "texted STOP" in answer.text
+    assert rasa_stand_in.appended(phone, "bot") == []  # not even the "has joined" line
 
 
 def test_sms_channel_refusal_from_rasa_is_explained(worker, hub_dbs, rasa_stand_in):
@@ -169,12 +176,39 @@ def test_long_sms_reply_warns_and_shows_the_split_before_sending(worker, hub_dbs
     h = _claimed(worker, hub_dbs[1], phone, channel="twilio")
     long_text = " ".join(f"Sentence number {i} about your appointment." for i in range(40))
     answer = worker.post_form(f"/conversations/{h.id}/reply", text=long_text)
-    assert answer.status_code == 400 and "separate texts" in answer.text
+    assert answer.status_code == 400 and "more than one text" in answer.text
     assert 'name="confirm_split"' in answer.text and f">{long_text}</textarea>" in answer.text
-    assert rasa_stand_in.appended(phone, "bot") == []
-    answer = worker.post_form(f"/conversations/{h.id}/reply", text=long_text, confirm_split="yes")
+    assert worker_replies(rasa_stand_in, phone) == []
+    texts = _confirm_value(answer.text)
+    assert worker.post_form(f"/conversations/{h.id}/reply", text=long_text, confirm_split="yes").status_code == 400
+    answer = worker.post_form(f"/conversations/{h.id}/reply", text=long_text, confirm_split=texts)
     assert answer.status_code == 303
-    assert rasa_stand_in.appended(phone, "bot")[-1]["event"]["text"] == long_text  # never cut
+    assert worker_replies(rasa_stand_in, phone)[-1] == long_text  # never cut
+
+
+def test_a_reply_of_two_or_three_texts_is_confirmed_too(worker, hub_dbs, rasa_stand_in):
+    """333 characters fit one long message of three segments: still three texts to the person."""
+    phone = "+447700900114"
+    h = _claimed(worker, hub_dbs[1], phone, channel="twilio")
+    text = ("Thanks for waiting. " * 17)[:333]
+    answer = worker.post_form(f"/conversations/{h.id}/reply", text=text)
+    assert answer.status_code == 400 and "3 texts long" in answer.text and "Send it as 3 texts" in answer.text
+    assert worker_replies(rasa_stand_in, phone) == []
+    assert worker.post_form(f"/conversations/{h.id}/reply", text="Short one.").status_code == 303
+    assert worker_replies(rasa_stand_in, phone) == ["Short one."]
+
+
+def worker_replies(rasa_stand_in, sender: str) -> list[str]:
+    return [c["event"]["text"] for c in rasa_stand_in.appended(sender, "bot")
+            if c["event"]["metadata"].get("lwfd_from") == "worker"]
+
+
+def _confirm_value(html: str) -> str:
+    import re
+
+    match = re.search(r'name="confirm_split" type="checkbox" value="(\d+)"', html)
+    assert match, "no confirmation box"
+    return match.group(1)
 
 
 def test_notes_stay_in_the_console(worker, hub_dbs, rasa_stand_in):
@@ -191,7 +225,11 @@ def test_hand_back_resumes_the_assistant(worker, hub_dbs, rasa_stand_in):
     h = _claimed(worker, hub_dbs[1], "handback-person")
     assert worker.post_form(f"/conversations/{h.id}/hand-back").status_code == 303
     kinds = [c["event"]["event"] for c in rasa_stand_in.appended("handback-person")]
-    assert kinds == ["pause", "resume"]
+    assert kinds == ["active_loop", "slot", "slot", "bot", "slot", "bot"]
+    assert rasa_stand_in.appended("handback-person", "slot")[-1]["event"] == \
+        {"event": "slot", "name": "hub_worker", "value": None}
+    assert rasa_stand_in.appended("handback-person", "bot")[-1]["event"]["text"] == \
+        "Sam has left; the assistant is back."
     assert _status(hub_dbs[1], h.id).status == "handed_back"
 
 

@@ -48,7 +48,7 @@ def test_worker_takes_over_and_hands_back_a_real_conversation(rasa_stack, live_h
 
     assert worker.post_form(f"/conversations/{handoff.id}/claim").status_code == 303
     tracker = rasa_stack.tracker(sender)
-    assert tracker["paused"] is True
+    assert tracker["slots"]["hub_worker"] == "Sam"  # the safety policy keeps the assistant quiet
 
     worker.page(f"/conversations/{handoff.id}")
     assert worker.post_form(f"/conversations/{handoff.id}/reply", text="Hi, I'm Sam from the Hub.").status_code == 303
@@ -67,10 +67,10 @@ def test_worker_takes_over_and_hands_back_a_real_conversation(rasa_stack, live_h
                 seen = data
                 break
     assert seen is not None, "the person's message did not reach the console"
-    assert replies == []  # paused: the assistant does not answer over the worker
+    assert replies == []  # held by a worker: the assistant does not answer over them
 
     assert worker.post_form(f"/conversations/{handoff.id}/hand-back").status_code == 303
-    assert rasa_stack.tracker(sender)["paused"] is False
+    assert rasa_stack.tracker(sender)["slots"]["hub_worker"] is None
     assert rasa_stack.send(sender, "hello again") != []  # the assistant answers again
 
 
@@ -150,17 +150,27 @@ def test_sms_person_gets_the_worker_reply_by_text_and_stop_is_respected(sms_stac
     worker = Staff(hub.url)
     worker.login("sms_worker")
     worker.page(f"/conversations/{handoff.id}")
-    assert worker.post_form(f"/conversations/{handoff.id}/claim").status_code == 303
-    worker.page(f"/conversations/{handoff.id}")
     fake.clear()
+    assert worker.post_form(f"/conversations/{handoff.id}/claim").status_code == 303
+    joined = "Sam from the Hub has joined. You're talking to a person now."
+    assert fake.bodies_to(phone) == [joined]  # told once, in the words from domain.yml, unsigned
+    worker.page(f"/conversations/{handoff.id}")
     assert worker.post_form(f"/conversations/{handoff.id}/reply", text="Hi, it's Sam from the Hub.").status_code == 303
     # Delivered by text (not just stored), signed by the SMS channel with the worker's name.
-    assert fake.bodies_to(phone) == ["Sam (Hub worker): Hi, it's Sam from the Hub."]
+    assert fake.bodies_to(phone) == [joined, "Sam (Hub worker): Hi, it's Sam from the Hub."]
+    worker.page(f"/conversations/{handoff.id}")
+    assert worker.post_form(f"/conversations/{handoff.id}/hand-back").status_code == 303
+    assert fake.bodies_to(phone)[2:] == ["Sam has left; the assistant is back."]
 
+    # The worker who handed back can take it back; someone who texted STOP gets no text at all.
     record_opt_out(phone, url=stack.app_db_url)
+    worker.page(f"/conversations/{handoff.id}")
+    assert worker.post_form(f"/conversations/{handoff.id}/reopen").status_code == 303
+    page = worker.page(f"/conversations/{handoff.id}").text
+    assert "This person texted STOP" in page and 'id="reply-text"' not in page
     answer = worker.post_form(f"/conversations/{handoff.id}/reply", text="Are you still there?")
     assert answer.status_code == 409 and "texted STOP" in answer.text
-    assert len(fake.bodies_to(phone)) == 1
+    assert len(fake.bodies_to(phone)) == 3
 
 
 async def test_safety_check_finds_the_real_detector_and_meaning_layer_on(rasa_stack):

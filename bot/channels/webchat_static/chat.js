@@ -34,6 +34,7 @@
     onServer: 0,           // messages drawn that the server's history also holds
     lastKey: null,         // author of the last drawn message, to group labels
     lastFrom: null,
+    held: false,           // a Hub worker has the chat: the assistant is quiet, so no "writing"
     choices: [],           // quick replies currently offered
     outbox: [],            // messages written while offline
     dropped: false,
@@ -50,6 +51,7 @@
   }
 
   function whoLabel(msg) {
+    if (msg.from === "hub") { return "Living Well Hub"; }
     if (msg.from === "worker") { return (msg.name ? msg.name + ", " : "") + "Hub worker"; }
     return WHO[msg.from] || WHO.bot;
   }
@@ -78,6 +80,7 @@
     els.list.appendChild(li);
     state.lastKey = key;
     state.lastFrom = msg.from;
+    if (msg.from === "hub") { state.held = msg.change === "joined"; }
     if (msg.quick_replies && msg.quick_replies.length) { showChoices(li, msg.quick_replies); }
     if (live && msg.from !== "user") { announce(whoLabel(msg) + ": " + msg.text); }
     scrollToEnd();
@@ -121,7 +124,7 @@
 
   function showTyping() {
     // While a Hub worker has the conversation the assistant stays quiet, so no "writing".
-    if (state.lastFrom === "worker") { return; }
+    if (state.held || state.lastFrom === "worker") { return; }
     els.typing.hidden = false;
     scrollToEnd();
     clearTimeout(state.typingTimer);
@@ -185,7 +188,7 @@
   function drawHistory(messages) {
     messages.forEach(function (msg, i) {
       var last = i === messages.length - 1;
-      addMessage({ from: msg.from, text: msg.text, name: msg.name,
+      addMessage({ from: msg.from, text: msg.text, name: msg.name, change: msg.change,
                    quick_replies: last ? msg.quick_replies : null }, false);
     });
     state.onServer = messages.length;
@@ -242,8 +245,8 @@
     hideTyping();
     if (/^Still waiting/.test(els.status.textContent)) { setStatus(""); }
     addMessage({
-      from: msg.from === "worker" ? "worker" : "bot",
-      name: msg.name, text: msg.text, quick_replies: msg.quick_replies,
+      from: msg.from === "worker" || msg.from === "hub" ? msg.from : "bot",
+      name: msg.name, text: msg.text, quick_replies: msg.quick_replies, change: msg.change,
     }, true);
     state.onServer += 1;
   });

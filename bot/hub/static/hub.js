@@ -46,7 +46,8 @@
     var alertText = document.getElementById("alert-text");
     var statusNotice = document.getElementById("status-notice");
     var title = document.title;
-    list.scrollTop = list.scrollHeight;
+    list.scrollTop = list.scrollHeight;  /* the newest message in view */
+    if (!list.getAttribute("data-stream")) { return; }
     listen(list.getAttribute("data-stream"), {
       line: function (data) {
         list.insertAdjacentHTML("beforeend", data.html);
@@ -72,26 +73,65 @@
     });
   }
 
+  /* As the worker types an SMS reply: how many texts it will be, counted as the server and the
+     SMS channel count them (signed "Name (Hub worker): ", curly quotes made plain, GSM-7 or
+     UCS-2 segments; bot/channels/sms_text.py). More than one text needs a confirmation. */
   function smsCounter() {
     var box = document.getElementById("reply-text");
     var out = document.getElementById("reply-count");
     if (!box || !out || box.getAttribute("data-sms") !== "yes") { return; }
-    var gsm = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;
+    var basic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+    var extension = "^{}\\[~]|€\f";
+    var smart = { "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+      "\u201c": "\"", "\u201d": "\"", "\u201e": "\"", "\u2033": "\"", "\u2013": "-", "\u2014": "-",
+      "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2026": "...", "\u00a0": " ", "\u2009": " ",
+      "\u202f": " ", "\u200b": "", "\u2022": "-", "\u00b7": "-" };
+    var name = box.getAttribute("data-signature") || "";
+    var signature = name ? name + " (Hub worker): " : "Hub worker: ";
+    function segments(text) {
+      var chars = Array.from(text);
+      var gsm = chars.every(function (ch) { return basic.indexOf(ch) >= 0 || extension.indexOf(ch) >= 0; });
+      var units = chars.map(function (ch) {
+        if (gsm) { return extension.indexOf(ch) >= 0 ? 2 : 1; }
+        return ch.codePointAt(0) > 0xFFFF ? 2 : 1;
+      });
+      var total = units.reduce(function (a, b) { return a + b; }, 0);
+      if (total <= (gsm ? 160 : 70)) { return 1; }
+      var multi = gsm ? 153 : 67, count = 1, used = 0;
+      units.forEach(function (cost) {
+        if (used + cost > multi) { count += 1; used = 0; }
+        used += cost;
+      });
+      return count;
+    }
     function update() {
-      var text = box.value;
-      var single = gsm.test(text) ? 160 : 70;
-      var multi = gsm.test(text) ? 153 : 67;
-      var parts = text.length <= single ? (text.length ? 1 : 0) : Math.ceil(text.length / multi);
-      out.textContent = text.length + " characters, about " + parts + " text segment" + (parts === 1 ? "" : "s") +
-        ". Long replies are split into several texts; you will be asked to confirm.";
+      var typed = box.value.trim();
+      if (!typed) { out.textContent = "With your name added, a reply of up to about 140 characters is one text."; return; }
+      var text = Array.from(signature + typed).map(function (ch) { return smart[ch] !== undefined ? smart[ch] : ch; }).join("");
+      var texts = segments(text);
+      out.textContent = texts === 1
+        ? "1 text (" + typed.length + " characters)."
+        : texts + " texts (" + typed.length + " characters). More than one text: you will be asked to confirm before it is sent.";
+      out.setAttribute("data-texts", String(texts));
     }
     box.addEventListener("input", update);
     update();
+  }
+
+  /* Status messages and errors appear beside the reply box: bring them into view. */
+  function showStatusNearReply() {
+    var status = document.getElementById("reply-status");
+    if (status && status.children.length && status.scrollIntoView) {
+      status.scrollIntoView({ block: "center" });
+      var error = document.getElementById("error");
+      if (error) { error.focus(); }
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     queuePage();
     conversationPage();
     smsCounter();
+    showStatusNearReply();
   });
 }());
