@@ -240,7 +240,8 @@ def test_close_needs_an_outcome_and_resumes_the_assistant(worker, hub_dbs, rasa_
     assert worker.post_form(f"/conversations/{h.id}/close", outcome="booked_call").status_code == 303
     row = _status(hub_dbs[1], h.id)
     assert (row.status, row.outcome) == ("closed", "booked_call") and row.closed_at is not None
-    assert rasa_stand_in.appended("close-person", "resume")
+    assert rasa_stand_in.appended("close-person", "slot")[-1]["event"] == \
+        {"event": "slot", "name": "hub_worker", "value": None}  # the assistant answers again
     with session_scope(hub_dbs[1]) as session:
         actions = {a.action for a in session.query(AuditEntry).filter_by(handoff_id=h.id)}
     assert {"view_conversation", "claim", "closed"} <= actions
