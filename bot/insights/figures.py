@@ -1,0 +1,329 @@
+"""The front door's figures for a period, counted by grouped SQL in the app database.
+
+A period is whole days in London time, ``start`` to ``end`` inclusive. Introductions count
+from when the person consented (nothing is kept before consent, so the first message's time is
+not known); handoffs count from when they were asked for. Calendar weeks and months, and in
+hours or out of hours (``bot/hours.py``: opening times and bank holidays), are worked out in
+London time from per-minute counts the database groups, because SQLite has no time zones.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import DateTime, bindparam, text
+from sqlalchemy.engine import Connection
+
+from bot.hours import LONDON, HubHours
+from bot.hub.queue import CHANNELS, OUTCOMES, REASONS
+from bot.insights import categories as cat
+from bot.insights.suppression import suppress
+from bot.store.db import get_engine
+
+ABANDONED_AFTER = timedelta(hours=24)
+STEP_LABELS = {
+    "introducer": "Who the introduction is for (nothing after)",
+    "story": "What's been going on",
+    "what_matters": "What matters to them",
+    "strengths": "What they enjoy or are good at",
+    "connections": "Who is around them",
+    "offers": "Offers shown",
+}
+STATUS_LABELS = {"waiting": "Still waiting", "claimed": "With a worker", "handed_back": "Handed back to the assistant"}
+NOT_RECORDED = {
+    "unsure_rate": "The assistant's unsure rate is not recorded in the app database yet: the turns it "
+                   "did not understand are only in Rasa's tracker store.",
+    "first_message": "The time of a person's first message is not kept (nothing is kept before "
+                     "consent); waits are measured from when a person was handed to the Hub queue.",
+}
+
+
+@dataclass
+class Figures:
+    """Everything the page, the CSV and ``bot insights`` show for one period."""
+
+    start: date
+    end: date
+    introductions: int = 0
+    completed: int = 0
+    per_month: list[tuple[str, int]] = field(default_factory=list)
+    per_week: list[tuple[str, int]] = field(default_factory=list)
+    introduced_by: dict[str, int] = field(default_factory=dict)
+    channel: dict[str, int] = field(default_factory=dict)
+    hours: dict[str, int] = field(default_factory=dict)
+    needs: dict[str, int] = field(default_factory=dict)
+    strengths: dict[str, int] = field(default_factory=dict)
+    offers_shown: dict[str, int] = field(default_factory=dict)
+    offers_chosen: dict[str, int] = field(default_factory=dict)
+    shown_any_offer: int = 0
+    chose_an_offer: int = 0
+    handoffs: int = 0
+    handoff_reasons: dict[str, int] = field(default_factory=dict)
+    handoff_outcomes: dict[str, int] = field(default_factory=dict)
+    wait_minutes: dict[str, float | int | None] = field(default_factory=dict)
+    risk_escalations: dict[str, int] = field(default_factory=dict)
+    abandoned: dict[str, int] = field(default_factory=dict)
+    equalities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    wellbeing: dict[str, Any] = field(default_factory=dict)
+    not_recorded: dict[str, str] = field(default_factory=lambda: dict(NOT_RECORDED))
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
+        data["per_month"] = [list(p) for p in self.per_month]
+        data["per_week"] = [list(p) for p in self.per_week]
+        return data
+
+
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The period as stored (naive UTC): London midnight of ``start`` to London midnight after ``end``."""
+    def utc(day: date) -> datetime:
+        return datetime.combine(day, time(0), LONDON).astimezone(timezone.utc).replace(tzinfo=None)
+    return utc(start), utc(end + timedelta(days=1))
+
+
+def percentile(sorted_values: list[float], share: float) -> float | None:
+    """Linear interpolation between closest ranks (as numpy's default and PostgreSQL's percentile_cont)."""
+    if not sorted_values:
+        return None
+    position = share * (len(sorted_values) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+class _Sql:
+    """The few expressions that differ between SQLite and PostgreSQL."""
+
+    def __init__(self, dialect: str) -> None:
+        self.pg = dialect == "postgresql"
+
+    def minute(self, column: str) -> str:
+        return f"to_char({column}, 'YYYY-MM-DD HH24:MI')" if self.pg else f"strftime('%Y-%m-%d %H:%M', {column})"
+
+    def seconds(self, a: str, b: str) -> str:
+        return f"EXTRACT(EPOCH FROM ({b} - {a}))" if self.pg else f"((julianday({b}) - julianday({a})) * 86400.0)"
+
+    def each_text(self, column: str) -> str:
+        return f"json_array_elements_text({column}) AS j(value)" if self.pg else f"json_each({column}) AS j"
+
+    def each_name(self, column: str) -> tuple[str, str]:
+        if self.pg:
+            return f"json_array_elements({column}) AS j(value)", "j.value->>'name'"
+        return f"json_each({column}) AS j", "json_extract(j.value, '$.name')"
+
+
+def _query(conn: Connection, sql: str, **params: Any) -> list[Any]:
+    statement = text(sql)
+    for name, value in params.items():
+        if isinstance(value, datetime):
+            statement = statement.bindparams(bindparam(name, type_=DateTime()))
+    return list(conn.execute(statement, params))
+
+
+INTRO_IN = "i.consent AND i.created_at >= :start AND i.created_at < :end"
+HANDOFF_IN = "h.created_at >= :start AND h.created_at < :end"
+
+
+def compute(url: str, start: date, end: date, *, as_of: datetime | None = None,
+            hours: HubHours | None = None) -> Figures:
+    """Count every figure for the period ``start`` to ``end`` (London dates, inclusive).
+
+    ``as_of`` (naive UTC, default now) decides which unfinished introductions count as
+    abandoned: those untouched for 24 hours by then.
+    """
+    hours = hours or HubHours.load()
+    as_of = as_of or datetime.now(timezone.utc).replace(tzinfo=None)
+    lo, hi = bounds(start, end)
+    engine = get_engine(url)
+    sql = _Sql(engine.dialect.name)
+    fig = Figures(start, end)
+    p = {"start": lo, "end": hi}
+    with engine.connect() as conn:
+        total, completed = _query(conn, "SELECT COUNT(*), SUM(CASE WHEN i.status = 'complete' THEN 1 ELSE 0 END) "
+                                        f"FROM introductions i WHERE {INTRO_IN}", **p)[0]
+        fig.introductions, fig.completed = int(total or 0), int(completed or 0)
+        _calendar(fig, _query(conn, f"SELECT {sql.minute('i.created_at')} AS m, COUNT(*) FROM introductions i "
+                                    f"WHERE {INTRO_IN} GROUP BY m", **p), hours)
+        fig.introduced_by = _counts(conn, f"SELECT i.introduced_by, COUNT(*) FROM introductions i WHERE {INTRO_IN} "
+                                          "GROUP BY i.introduced_by", p)
+        fig.channel = _merge(_counts(conn, f"SELECT i.channel, COUNT(*) FROM introductions i WHERE {INTRO_IN} "
+                                           "GROUP BY i.channel", p), CHANNELS)
+        fig.needs = _counts(conn, f"SELECT j.value, COUNT(DISTINCT i.id) FROM introductions i, "
+                                  f"{sql.each_text('i.needs')} WHERE {INTRO_IN} GROUP BY j.value", p)
+        fig.strengths = _counts(conn, f"SELECT j.value, COUNT(DISTINCT i.id) FROM introductions i, "
+                                      f"{sql.each_text('i.strengths')} WHERE {INTRO_IN} GROUP BY j.value", p)
+        source, name = sql.each_name("i.offers_given")
+        fig.offers_shown = _counts(conn, f"SELECT {name} AS n, COUNT(DISTINCT i.id) FROM introductions i, {source} "
+                                         f"WHERE {INTRO_IN} GROUP BY n", p)
+        fig.offers_chosen = _counts(conn, f"SELECT i.offer_chosen, COUNT(*) FROM introductions i WHERE {INTRO_IN} "
+                                          "AND i.offer_chosen IS NOT NULL GROUP BY i.offer_chosen", p)
+        shown, chose = _query(conn, "SELECT SUM(CASE WHEN json_array_length(i.offers_given) > 0 THEN 1 ELSE 0 END), "
+                                    "SUM(CASE WHEN i.offer_chosen IS NOT NULL THEN 1 ELSE 0 END) "
+                                    f"FROM introductions i WHERE {INTRO_IN}", **p)[0]
+        fig.shown_any_offer, fig.chose_an_offer = int(shown or 0), int(chose or 0)
+        fig.abandoned = _abandoned(conn, p, as_of)
+        _handoffs(conn, sql, fig, p)
+        fig.equalities = _equalities(conn, p)
+        fig.wellbeing = _wellbeing(conn, p)
+    return fig
+
+
+def _counts(conn: Connection, statement: str, params: dict[str, Any]) -> dict[str, int]:
+    rows = _query(conn, statement, **params)
+    return dict(sorted(((str(k), int(v)) for k, v in rows if k is not None), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _merge(raw: dict[str, int], labels: dict[str, str]) -> dict[str, int]:
+    merged: Counter[str] = Counter()
+    for key, value in raw.items():
+        merged[labels.get(key, key)] += value
+    return dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _calendar(fig: Figures, minutes: list[Any], hours: HubHours) -> None:
+    months: Counter[str] = Counter()
+    weeks: Counter[str] = Counter()
+    when: Counter[str] = Counter({"In Hub hours": 0, "Out of hours": 0})
+    for bucket, count in minutes:
+        local = datetime.strptime(bucket, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc).astimezone(LONDON)
+        months[local.strftime("%Y-%m")] += count
+        weeks[(local.date() - timedelta(days=local.weekday())).isoformat()] += count
+        when["In Hub hours" if hours.is_open(local) else "Out of hours"] += count
+    fig.per_month = sorted(months.items())
+    fig.per_week = sorted(weeks.items())
+    fig.hours = dict(when)
+
+
+_STEP_CASE = """CASE
+  WHEN json_array_length(i.offers_given) > 0 THEN 'offers'
+  WHEN i.connections IS NOT NULL THEN 'connections'
+  WHEN i.strengths_text IS NOT NULL OR json_array_length(i.strengths) > 0 THEN 'strengths'
+  WHEN i.what_matters IS NOT NULL THEN 'what_matters'
+  WHEN i.story IS NOT NULL OR json_array_length(i.needs) > 0 THEN 'story'
+  ELSE 'introducer' END"""
+
+
+def _abandoned(conn: Connection, params: dict[str, Any], as_of: datetime) -> dict[str, int]:
+    """Unfinished introductions untouched for a day, by the furthest question with an answer kept."""
+    rows = _query(conn, f"SELECT {_STEP_CASE} AS step, COUNT(*) FROM introductions i WHERE {INTRO_IN} "
+                        "AND i.status = 'in_progress' AND i.updated_at < :cutoff GROUP BY step",
+                  cutoff=as_of - ABANDONED_AFTER, **params)
+    found = {str(k): int(v) for k, v in rows}
+    return {step: found.get(step, 0) for step in STEP_LABELS}
+
+
+def _handoffs(conn: Connection, sql: _Sql, fig: Figures, p: dict[str, Any]) -> None:
+    fig.handoff_reasons = _counts(conn, f"SELECT h.reason, COUNT(*) FROM handoffs h WHERE {HANDOFF_IN} "
+                                        "GROUP BY h.reason", p)
+    fig.handoffs = sum(fig.handoff_reasons.values())
+    outcomes: Counter[str] = Counter()
+    for status, outcome, count in _query(conn, f"SELECT h.status, h.outcome, COUNT(*) FROM handoffs h "
+                                               f"WHERE {HANDOFF_IN} GROUP BY h.status, h.outcome", **p):
+        key = (outcome or "closed_without_outcome") if status == "closed" else status
+        outcomes[key] += int(count)
+    fig.handoff_outcomes = dict(sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0])))
+    risk = _counts(conn, f"SELECT h.risk_level, COUNT(*) FROM handoffs h WHERE {HANDOFF_IN} AND h.reason = 'risk' "
+                         "GROUP BY h.risk_level", p)
+    urgent = _query(conn, f"SELECT COUNT(*) FROM handoffs h WHERE {HANDOFF_IN} AND h.urgent", **p)[0][0]
+    fig.risk_escalations = {"all": sum(risk.values()), "high": risk.get("high", 0),
+                            "possible": risk.get("possible", 0), "urgent_handoffs": int(urgent or 0)}
+    seconds = sql.seconds("h.created_at", "h.claimed_at")
+    claimed = f"{HANDOFF_IN} AND h.claimed_at IS NOT NULL"
+    n = int(_query(conn, f"SELECT COUNT(*) FROM handoffs h WHERE {claimed}", **p)[0][0] or 0)
+    fig.wait_minutes = {"picked_up": n, "median": None, "p90": None}
+    if n:
+        # Only the rows either side of each percentile's position leave the database.
+        ranks = sorted({math.floor(s * (n - 1)) + 1 for s in (0.5, 0.9)}
+                       | {math.ceil(s * (n - 1)) + 1 for s in (0.5, 0.9)})
+        marks = ", ".join(f":r{k}" for k in range(len(ranks)))
+        rows = _query(conn, f"SELECT rn, secs FROM (SELECT {seconds} AS secs, ROW_NUMBER() OVER "
+                            f"(ORDER BY {seconds}, h.id) AS rn FROM handoffs h WHERE {claimed}) ranked "
+                            f"WHERE rn IN ({marks})", **p, **{f"r{k}": r for k, r in enumerate(ranks)})
+        at = {int(rn): float(secs) for rn, secs in rows}
+        for share, key in ((0.5, "median"), (0.9, "p90")):
+            position = share * (n - 1)
+            low, high = at[math.floor(position) + 1], at[math.ceil(position) + 1]
+            fig.wait_minutes[key] = round((low + (high - low) * (position - math.floor(position))) / 60.0, 1)
+
+
+def _latest_about(dimension_column: str) -> str:
+    return (f"SELECT a.{dimension_column} AS answer, CASE WHEN a.id IS NULL THEN 1 ELSE 0 END AS not_asked, "
+            "i.introduced_by, i.channel, COUNT(*) FROM introductions i "
+            "LEFT JOIN (SELECT introduction_id, MAX(id) AS latest FROM about_you GROUP BY introduction_id) l "
+            "ON l.introduction_id = i.id LEFT JOIN about_you a ON a.id = l.latest "
+            f"WHERE {INTRO_IN} GROUP BY a.{dimension_column}, not_asked, i.introduced_by, i.channel")
+
+
+def _equalities(conn: Connection, p: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each equalities question against who introduced and channel, suppressed for display.
+
+    Rows are the answers plus "rather not say" and "not asked", so each table's total is
+    every introduction in the period: a published figure, which is why secondary
+    suppression matters.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    who_columns = ["self", "someone_else"]
+    for dimension, (title, column, codes) in cat.DIMENSIONS.items():
+        rows = list(codes) + [cat.NOT_SAID, cat.NOT_ASKED]
+        by_who: dict[str, Counter[str]] = defaultdict(Counter)
+        by_channel: dict[str, Counter[str]] = defaultdict(Counter)
+        for answer, not_asked, introduced_by, channel, count in _query(conn, _latest_about(column), **p):
+            code = cat.NOT_ASKED if not_asked else cat.dimension_code(dimension, answer)
+            by_who[code][introduced_by] += int(count)
+            by_channel[code][CHANNELS.get(channel, channel)] += int(count)
+        channels = sorted({c for counter in by_channel.values() for c in counter})  # those in use
+        labels = [cat.label(dimension, code) for code in rows]
+        out[dimension] = {
+            "title": title,
+            "by_who": suppress(labels, ["Self-introduction", "Introduced by someone else"],
+                               [[by_who[r][c] for c in who_columns] for r in rows]).as_dict(),
+            "by_channel": suppress(labels, channels, [[by_channel[r][c] for c in channels] for r in rows]).as_dict(),
+        }
+    return out
+
+
+_WELLBEING_COLUMNS = tuple(cat.WELLBEING)
+
+
+def _wellbeing(conn: Connection, p: dict[str, Any]) -> dict[str, Any]:
+    """Average ONS4 answers in the period, and the change for people who answered more than once.
+
+    Any average from fewer than 5 people is hidden (``None``).
+    """
+    averages: dict[str, Any] = {}
+    select_avgs = ", ".join(f"AVG(a.{c} * 1.0), COUNT(a.{c})" for c in _WELLBEING_COLUMNS)
+    row = _query(conn, f"SELECT {select_avgs} FROM about_you a WHERE a.asked_at >= :start AND a.asked_at < :end",
+                 **p)[0]
+    for k, column in enumerate(_WELLBEING_COLUMNS):
+        mean, n = row[2 * k], int(row[2 * k + 1] or 0)
+        averages[column] = {"people": n, "mean": round(float(mean), 2) if n >= 5 else None}
+    ranked = ("SELECT i.sender_id AS person, a.asked_at, "
+              + ", ".join(f"a.{c}" for c in _WELLBEING_COLUMNS)
+              + ", ROW_NUMBER() OVER (PARTITION BY i.sender_id ORDER BY a.asked_at, a.id) AS first_rank, "
+              "ROW_NUMBER() OVER (PARTITION BY i.sender_id ORDER BY a.asked_at DESC, a.id DESC) AS last_rank, "
+              "COUNT(*) OVER (PARTITION BY i.sender_id) AS answers "
+              "FROM about_you a JOIN introductions i ON i.id = a.introduction_id WHERE a.asked_at < :end")
+    changes = ", ".join(f"AVG((l.{c} - f.{c}) * 1.0), COUNT(l.{c} - f.{c})" for c in _WELLBEING_COLUMNS)
+    row = _query(conn, f"WITH r AS ({ranked}) SELECT COUNT(*), {changes} FROM r f JOIN r l "
+                       "ON l.person = f.person AND l.last_rank = 1 AND f.first_rank = 1 "
+                       "WHERE f.answers > 1 AND l.asked_at >= :start", **p)[0]
+    returning = int(row[0] or 0)
+    change: dict[str, Any] = {}
+    for k, column in enumerate(_WELLBEING_COLUMNS):
+        mean, n = row[1 + 2 * k], int(row[2 + 2 * k] or 0)
+        change[column] = {"people": n if n >= 5 else None, "mean_change": round(float(mean), 2) if n >= 5 else None}
+    return {"averages": averages, "returning_people": returning if returning >= 5 else None, "change": change}
+
+
+def labels_for(section: str) -> dict[str, str]:
+    """Plain words for the codes a section holds (for the page and the CSV)."""
+    from bot.taxonomy import NEEDS, STRENGTHS
+
+    return {"needs": NEEDS, "strengths": STRENGTHS, "introduced_by": {"self": "Self-introduction",
+            "someone_else": "Introduced by someone else"}, "handoff_reasons": REASONS,
+            "handoff_outcomes": {**OUTCOMES, **STATUS_LABELS, "closed_without_outcome": "Closed, no outcome"},
+            "abandoned": STEP_LABELS}.get(section, {})
