@@ -87,17 +87,19 @@ def _moment(rng: random.Random, month: date) -> datetime:
     return _utc_naive(local)
 
 
-def _wellbeing(rng: random.Random, base: dict[str, int] | None, lift: float) -> dict[str, int | None]:
+def _wellbeing(rng: random.Random, base: dict[str, int], lift: float) -> dict[str, int | None]:
+    """ONS4 answers; someone coming back starts from their last answers, a little better."""
     def score(mean: float) -> int:
         return max(0, min(10, round(rng.gauss(mean, 1.8))))
 
-    if base is None:
-        values = {"life_satisfaction": score(5.0), "worthwhile": score(5.8), "happiness": score(4.9),
-                  "anxiety": score(5.6)}
-    else:
-        values = {name: max(0, min(10, round(value + (-lift if name == "anxiety" else lift)
-                                                 + rng.gauss(0, 1.0))))
-                  for name, value in base.items()}
+    first = {"life_satisfaction": 5.0, "worthwhile": 5.8, "happiness": 4.9, "anxiety": 5.6}
+    values = {}
+    for name, mean in first.items():
+        if base.get(name) is None:
+            values[name] = score(mean)
+        else:
+            step = -lift if name == "anxiety" else lift
+            values[name] = max(0, min(10, round(base[name] + step + rng.gauss(0, 1.0))))
     return {name: (None if rng.random() < 0.08 else value) for name, value in values.items()}
 
 
@@ -200,10 +202,7 @@ def _one(rng: random.Random, hours: HubHours, created: datetime, sender: str,
         def maybe(value: str) -> str | None:
             return None if rng.random() < 0.12 else value
 
-        base = None if earlier is None else {k: earlier[k] for k in ("life_satisfaction", "worthwhile",
-                                                                     "happiness", "anxiety")
-                                             if earlier.get(k) is not None}
-        wellbeing = _wellbeing(rng, base if base and len(base) == 4 else None, lift=0.8)
+        wellbeing = _wellbeing(rng, dict(earlier or {}), lift=0.8)
         keep = earlier or {}
         about = {
             "introduction_id": intro_id, "asked_at": updated,
