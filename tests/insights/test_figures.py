@@ -223,7 +223,8 @@ def test_csv_holds_every_figure_of_the_period(world):
     risk = [h for h in handoffs if h.reason == "risk"]
     assert table[("Risk escalations", "Handoffs for risk")] == str(len(risk))
     waits = [(h.claimed_at - h.created_at).total_seconds() / 60 for h in handoffs if h.claimed_at]
-    assert float(table[("Wait for a worker (minutes)", "Median")]) == pytest.approx(numpy.percentile(waits, 50), abs=0.06)
+    median = float(table[("Wait for a worker (minutes)", "Median")])
+    assert median == pytest.approx(numpy.percentile(waits, 50), abs=0.06)
     assert table[("Ethnic group by who introduced", "all / all")] == str(len(intros))
     assert "not available" in table[("Not recorded", "unsure_rate")]
     hidden = [v for (s, _), v in table.items() if s.endswith("by who introduced") and v == SUPPRESSED]

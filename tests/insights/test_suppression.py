@@ -17,7 +17,7 @@ from bot.insights.suppression import SuppressedTable, lines, suppress
 
 
 def _grid(table: SuppressedTable) -> list[list[int | None]]:
-    grid = [list(row) + [total] for row, total in zip(table.cells, table.row_totals)]
+    grid = [list(row) + [total] for row, total in zip(table.cells, table.row_totals, strict=True)]
     grid.append(list(table.column_totals) + [table.total])
     return grid
 
