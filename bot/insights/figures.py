@@ -3,8 +3,9 @@
 A period is whole days in London time, ``start`` to ``end`` inclusive. Introductions count
 from when the person consented (nothing is kept before consent, so the first message's time is
 not known); handoffs count from when they were asked for. Calendar weeks and months, and in
-hours or out of hours (``bot/hours.py``: opening times and bank holidays), are worked out in
-London time from per-minute counts the database groups, because SQLite has no time zones.
+hours or out of hours (``bot/hours.py``: opening times and bank holidays), are in London time:
+the database counts into London weeks, months and opening hours worked out here, because
+SQLite has no time zones.
 """
 
 from __future__ import annotations
@@ -101,9 +102,6 @@ class _Sql:
     def __init__(self, dialect: str) -> None:
         self.pg = dialect == "postgresql"
 
-    def minute(self, column: str) -> str:
-        return f"to_char({column}, 'YYYY-MM-DD HH24:MI')" if self.pg else f"strftime('%Y-%m-%d %H:%M', {column})"
-
     def seconds(self, a: str, b: str) -> str:
         return f"EXTRACT(EPOCH FROM ({b} - {a}))" if self.pg else f"((julianday({b}) - julianday({a})) * 86400.0)"
 
@@ -146,8 +144,7 @@ def compute(url: str, start: date, end: date, *, as_of: datetime | None = None,
         total, completed = _query(conn, "SELECT COUNT(*), SUM(CASE WHEN i.status = 'complete' THEN 1 ELSE 0 END) "
                                         f"FROM introductions i WHERE {INTRO_IN}", **p)[0]
         fig.introductions, fig.completed = int(total or 0), int(completed or 0)
-        _calendar(fig, _query(conn, f"SELECT {sql.minute('i.created_at')} AS m, COUNT(*) FROM introductions i "
-                                    f"WHERE {INTRO_IN} GROUP BY m", **p), hours)
+        _calendar(conn, fig, start, end, hours)
         fig.introduced_by = _counts(conn, f"SELECT i.introduced_by, COUNT(*) FROM introductions i WHERE {INTRO_IN} "
                                           "GROUP BY i.introduced_by", p)
         fig.channel = _merge(_counts(conn, f"SELECT i.channel, COUNT(*) FROM introductions i WHERE {INTRO_IN} "
@@ -184,18 +181,56 @@ def _merge(raw: dict[str, int], labels: dict[str, str]) -> dict[str, int]:
     return dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _calendar(fig: Figures, minutes: list[Any], hours: HubHours) -> None:
-    months: Counter[str] = Counter()
-    weeks: Counter[str] = Counter()
-    when: Counter[str] = Counter({"In Hub hours": 0, "Out of hours": 0})
-    for bucket, count in minutes:
-        local = datetime.strptime(bucket, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc).astimezone(LONDON)
-        months[local.strftime("%Y-%m")] += count
-        weeks[(local.date() - timedelta(days=local.weekday())).isoformat()] += count
-        when["In Hub hours" if hours.is_open(local) else "Out of hours"] += count
-    fig.per_month = sorted(months.items())
-    fig.per_week = sorted(weeks.items())
-    fig.hours = dict(when)
+def _utc(local: datetime) -> datetime:
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _midnight(day: date) -> datetime:
+    return _utc(datetime.combine(day, time(0), LONDON))
+
+
+def _spans(conn: Connection, spans: list[tuple[str, datetime, datetime]]) -> dict[str, int]:
+    """Introductions counted into labelled time spans (naive UTC), one grouped query.
+
+    The spans are London weeks, months or opening hours worked out here, so the database
+    groups exactly by London time although SQLite knows no time zones.
+    """
+    if not spans:
+        return {}
+    values = ", ".join(f"(:l{k}, :s{k}, :e{k})" for k in range(len(spans)))
+    params: dict[str, Any] = {}
+    for k, (label, lo, hi) in enumerate(spans):
+        params.update({f"l{k}": label, f"s{k}": lo, f"e{k}": hi})
+    rows = _query(conn, f"WITH span(label, s, e) AS (VALUES {values}) SELECT span.label, COUNT(i.id) FROM span "
+                        "JOIN introductions i ON i.created_at >= span.s AND i.created_at < span.e AND i.consent "
+                        "GROUP BY span.label", **params)
+    return {str(label): int(n) for label, n in rows}
+
+
+def _calendar(conn: Connection, fig: Figures, start: date, end: date, hours: HubHours) -> None:
+    """Per London week and month, and in or out of Hub hours (opening times, bank holidays)."""
+    lo, hi = bounds(start, end)
+    weeks, months, open_spans = [], [], []
+    monday = start - timedelta(days=start.weekday())
+    while monday <= end:
+        weeks.append((monday.isoformat(), max(lo, _midnight(monday)), min(hi, _midnight(monday + timedelta(days=7)))))
+        monday += timedelta(days=7)
+    first = start.replace(day=1)
+    while first <= end:
+        following = (first + timedelta(days=32)).replace(day=1)
+        months.append((first.strftime("%Y-%m"), max(lo, _midnight(first)), min(hi, _midnight(following))))
+        first = following
+    day = start
+    while day <= end:
+        if not hours.is_closed_day(day):
+            opens, closes = hours.opening[day.weekday()]
+            open_spans.append(("open", _utc(datetime.combine(day, opens, LONDON)),
+                               _utc(datetime.combine(day, closes, LONDON))))
+        day += timedelta(days=1)
+    fig.per_week = [(w, n) for w, n in sorted(_spans(conn, weeks).items()) if n]
+    fig.per_month = [(m, n) for m, n in sorted(_spans(conn, months).items()) if n]
+    in_hours = _spans(conn, open_spans).get("open", 0)
+    fig.hours = {"In Hub hours": in_hours, "Out of hours": fig.introductions - in_hours}
 
 
 _STEP_CASE = """CASE
@@ -250,12 +285,14 @@ def _handoffs(conn: Connection, sql: _Sql, fig: Figures, p: dict[str, Any]) -> N
             fig.wait_minutes[key] = round((low + (high - low) * (position - math.floor(position))) / 60.0, 1)
 
 
-def _latest_about(dimension_column: str) -> str:
-    return (f"SELECT a.{dimension_column} AS answer, CASE WHEN a.id IS NULL THEN 1 ELSE 0 END AS not_asked, "
-            "i.introduced_by, i.channel, COUNT(*) FROM introductions i "
-            "LEFT JOIN (SELECT introduction_id, MAX(id) AS latest FROM about_you GROUP BY introduction_id) l "
-            "ON l.introduction_id = i.id LEFT JOIN about_you a ON a.id = l.latest "
-            f"WHERE {INTRO_IN} GROUP BY a.{dimension_column}, not_asked, i.introduced_by, i.channel")
+_ANSWERS = ("age_band", "ethnicity", "gender", "disability", "first_language")
+_EQUALITIES_SQL = ("SELECT " + ", ".join(f"a.{c}" for c in _ANSWERS)
+                   + ", CASE WHEN a.id IS NULL THEN 1 ELSE 0 END AS not_asked, i.introduced_by, i.channel, COUNT(*) "
+                   "FROM introductions i "
+                   "LEFT JOIN (SELECT introduction_id, MAX(id) AS latest FROM about_you GROUP BY introduction_id) l "
+                   "ON l.introduction_id = i.id LEFT JOIN about_you a ON a.id = l.latest "
+                   f"WHERE {INTRO_IN} GROUP BY " + ", ".join(f"a.{c}" for c in _ANSWERS)
+                   + ", not_asked, i.introduced_by, i.channel")
 
 
 def _equalities(conn: Connection, p: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -263,16 +300,20 @@ def _equalities(conn: Connection, p: dict[str, Any]) -> dict[str, dict[str, Any]
 
     Rows are the answers plus "rather not say" and "not asked", so each table's total is
     every introduction in the period: a published figure, which is why secondary
-    suppression matters.
+    suppression matters. One grouped query (the latest answers of each introduction) feeds
+    every table.
     """
+    grouped = _query(conn, _EQUALITIES_SQL, **p)
     out: dict[str, dict[str, Any]] = {}
     who_columns = ["self", "someone_else"]
     for dimension, (title, column, codes) in cat.DIMENSIONS.items():
+        position = _ANSWERS.index(column)
         rows = list(codes) + [cat.NOT_SAID, cat.NOT_ASKED]
         by_who: dict[str, Counter[str]] = defaultdict(Counter)
         by_channel: dict[str, Counter[str]] = defaultdict(Counter)
-        for answer, not_asked, introduced_by, channel, count in _query(conn, _latest_about(column), **p):
-            code = cat.NOT_ASKED if not_asked else cat.dimension_code(dimension, answer)
+        for row in grouped:
+            not_asked, introduced_by, channel, count = row[len(_ANSWERS):]
+            code = cat.NOT_ASKED if not_asked else cat.dimension_code(dimension, row[position])
             by_who[code][introduced_by] += int(count)
             by_channel[code][CHANNELS.get(channel, channel)] += int(count)
         channels = sorted({c for counter in by_channel.values() for c in counter})  # those in use

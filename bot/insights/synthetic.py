@@ -129,16 +129,19 @@ def generate(url: str, *, start: date, months: int = 1, per_month: int = 500, se
     intros: list[dict[str, Any]] = []
     handoffs: list[dict[str, Any]] = []
     abouts: list[dict[str, Any]] = []
-    people: list[tuple[str, datetime, dict[str, Any] | None]] = []  # sender, when, last answers
+    # People who may come back: sender -> (when they last came, their last answers).
+    people: dict[str, tuple[datetime, dict[str, Any] | None]] = {}
+    pool: list[str] = []  # senders in the order they first came
     for month in _month_starts(start, months):
         count = max(1, round(per_month * rng.uniform(0.9, 1.1)))
         moments = sorted(_moment(rng, month) for _ in range(count))
         for created in moments:
-            returning = [p for p in people if created - p[1] > timedelta(days=21)]
-            if returning and rng.random() < 0.08:
-                sender, _, earlier = rng.choice(returning)
-            else:
-                sender, earlier = f"{PREFIX}{seed}-{len(intros) + 1}", None
+            sender, earlier = f"{PREFIX}{seed}-{len(intros) + 1}", None
+            if pool and rng.random() < 0.08:
+                candidate = rng.choice(pool)
+                last, answers = people[candidate]
+                if created - last > timedelta(days=21):  # people come back after a few weeks
+                    sender, earlier = candidate, answers
             intro, handoff, about = _one(rng, hours, created, sender, earlier, next_intro)
             intros.append(intro)
             if handoff is not None:
@@ -149,8 +152,9 @@ def generate(url: str, *, start: date, months: int = 1, per_month: int = 500, se
                 about["id"] = next_about
                 next_about += 1
                 abouts.append(about)
-            people = [p for p in people if p[0] != sender]
-            people.append((sender, created, about or earlier))
+            if sender not in people:
+                pool.append(sender)
+            people[sender] = (created, about or earlier)
             next_intro += 1
     with engine.begin() as conn:
         for table, rows in ((Introduction.__table__, intros), (Handoff.__table__, handoffs),
