@@ -73,6 +73,9 @@ def run_backend(label: str, url: str, workdir: Path, runs: int, per_month: int) 
                "--from", YEAR[0].isoformat(), "--to", YEAR[1].isoformat(), "--format", "csv"]
     ok &= _line("bot insights --format csv (new process)", _times(runs, lambda: subprocess.run(
         command, env=env, check=True, stdout=subprocess.DEVNULL, cwd=REPO)))
+    startup = [sys.executable, "-c", "from bot.cli import build_parser; import bot.store.db; build_parser()"]
+    _line("  of which start-up (imports, no figures)", _times(runs, lambda: subprocess.run(
+        startup, env=env, check=True, stdout=subprocess.DEVNULL, cwd=REPO)))
     events_db = f"sqlite:///{workdir / 'events.db'}"
     create_events_table(events_db)
     make_user(url, "bench_lead", role="lead")
@@ -102,6 +105,7 @@ def main() -> int:
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     ok = True
+    print(f"Load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (figures grow with load)")
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_dir = Path(tmp) / "sqlite"
         sqlite_dir.mkdir()
