@@ -30,9 +30,11 @@ def rows(fig: Figures) -> list[tuple[str, str, Any]]:
     for name, title in _SECTIONS:
         labels = labels_for(name)
         out += [(title, labels.get(key, key), n) for key, n in getattr(fig, name).items()]
-    out += [("Wait for a worker (minutes)", "Handoffs picked up", fig.wait_minutes.get("picked_up")),
-            ("Wait for a worker (minutes)", "Median", fig.wait_minutes.get("median")),
-            ("Wait for a worker (minutes)", "90th percentile", fig.wait_minutes.get("p90"))]
+    for prefix, when in (("", ""), ("in_hours_", ", asked in Hub hours"), ("out_of_hours_", ", asked out of hours")):
+        section = "Wait for a worker (minutes)"
+        out += [(section, f"Handoffs picked up{when}", fig.wait_minutes.get(prefix + "picked_up")),
+                (section, f"Median{when}", fig.wait_minutes.get(prefix + "median")),
+                (section, f"90th percentile{when}", fig.wait_minutes.get(prefix + "p90"))]
     risk = fig.risk_escalations
     out += [("Risk escalations", "Handoffs for risk", risk.get("all")),
             ("Risk escalations", "High risk", risk.get("high")),

@@ -163,7 +163,7 @@ def compute(url: str, start: date, end: date, *, as_of: datetime | None = None,
                                     f"FROM introductions i WHERE {INTRO_IN}", **p)[0]
         fig.shown_any_offer, fig.chose_an_offer = int(shown or 0), int(chose or 0)
         fig.abandoned = _abandoned(conn, p, as_of)
-        _handoffs(conn, sql, fig, p)
+        _handoffs(conn, sql, fig, p, hours)
         fig.equalities = _equalities(conn, p)
         fig.wellbeing = _wellbeing(conn, p)
     return fig
@@ -189,6 +189,15 @@ def _midnight(day: date) -> datetime:
     return _utc(datetime.combine(day, time(0), LONDON))
 
 
+def _span_cte(spans: list[tuple[str, datetime, datetime]]) -> tuple[str, dict[str, Any]]:
+    """A ``span(label, s, e)`` table of labelled time spans (naive UTC) for one query."""
+    values = ", ".join(f"(:l{k}, :s{k}, :e{k})" for k in range(len(spans)))
+    params: dict[str, Any] = {}
+    for k, (label, lo, hi) in enumerate(spans):
+        params.update({f"l{k}": label, f"s{k}": lo, f"e{k}": hi})
+    return f"WITH span(label, s, e) AS (VALUES {values}) ", params
+
+
 def _spans(conn: Connection, spans: list[tuple[str, datetime, datetime]]) -> dict[str, int]:
     """Introductions counted into labelled time spans (naive UTC), one grouped query.
 
@@ -197,20 +206,30 @@ def _spans(conn: Connection, spans: list[tuple[str, datetime, datetime]]) -> dic
     """
     if not spans:
         return {}
-    values = ", ".join(f"(:l{k}, :s{k}, :e{k})" for k in range(len(spans)))
-    params: dict[str, Any] = {}
-    for k, (label, lo, hi) in enumerate(spans):
-        params.update({f"l{k}": label, f"s{k}": lo, f"e{k}": hi})
-    rows = _query(conn, f"WITH span(label, s, e) AS (VALUES {values}) SELECT span.label, COUNT(i.id) FROM span "
+    cte, params = _span_cte(spans)
+    rows = _query(conn, f"{cte}SELECT span.label, COUNT(i.id) FROM span "
                         "JOIN introductions i ON i.created_at >= span.s AND i.created_at < span.e AND i.consent "
                         "GROUP BY span.label", **params)
     return {str(label): int(n) for label, n in rows}
 
 
+def _open_spans(start: date, end: date, hours: HubHours) -> list[tuple[str, datetime, datetime]]:
+    """The Hub's opening hours in the period, as UTC spans labelled "open"."""
+    out = []
+    day = start
+    while day <= end:
+        if not hours.is_closed_day(day):
+            opens, closes = hours.opening[day.weekday()]
+            out.append(("open", _utc(datetime.combine(day, opens, LONDON)),
+                        _utc(datetime.combine(day, closes, LONDON))))
+        day += timedelta(days=1)
+    return out
+
+
 def _calendar(conn: Connection, fig: Figures, start: date, end: date, hours: HubHours) -> None:
     """Per London week and month, and in or out of Hub hours (opening times, bank holidays)."""
     lo, hi = bounds(start, end)
-    weeks, months, open_spans = [], [], []
+    weeks, months = [], []
     monday = start - timedelta(days=start.weekday())
     while monday <= end:
         weeks.append((monday.isoformat(), max(lo, _midnight(monday)), min(hi, _midnight(monday + timedelta(days=7)))))
@@ -220,16 +239,9 @@ def _calendar(conn: Connection, fig: Figures, start: date, end: date, hours: Hub
         following = (first + timedelta(days=32)).replace(day=1)
         months.append((first.strftime("%Y-%m"), max(lo, _midnight(first)), min(hi, _midnight(following))))
         first = following
-    day = start
-    while day <= end:
-        if not hours.is_closed_day(day):
-            opens, closes = hours.opening[day.weekday()]
-            open_spans.append(("open", _utc(datetime.combine(day, opens, LONDON)),
-                               _utc(datetime.combine(day, closes, LONDON))))
-        day += timedelta(days=1)
     fig.per_week = [(w, n) for w, n in sorted(_spans(conn, weeks).items()) if n]
     fig.per_month = [(m, n) for m, n in sorted(_spans(conn, months).items()) if n]
-    in_hours = _spans(conn, open_spans).get("open", 0)
+    in_hours = _spans(conn, _open_spans(start, end, hours)).get("open", 0)
     fig.hours = {"In Hub hours": in_hours, "Out of hours": fig.introductions - in_hours}
 
 
@@ -251,7 +263,7 @@ def _abandoned(conn: Connection, params: dict[str, Any], as_of: datetime) -> dic
     return {step: found.get(step, 0) for step in STEP_LABELS}
 
 
-def _handoffs(conn: Connection, sql: _Sql, fig: Figures, p: dict[str, Any]) -> None:
+def _handoffs(conn: Connection, sql: _Sql, fig: Figures, p: dict[str, Any], hours: HubHours) -> None:
     fig.handoff_reasons = _counts(conn, f"SELECT h.reason, COUNT(*) FROM handoffs h WHERE {HANDOFF_IN} "
                                         "GROUP BY h.reason", p)
     fig.handoffs = sum(fig.handoff_reasons.values())
@@ -266,23 +278,41 @@ def _handoffs(conn: Connection, sql: _Sql, fig: Figures, p: dict[str, Any]) -> N
     urgent = _query(conn, f"SELECT COUNT(*) FROM handoffs h WHERE {HANDOFF_IN} AND h.urgent", **p)[0][0]
     fig.risk_escalations = {"all": sum(risk.values()), "high": risk.get("high", 0),
                             "possible": risk.get("possible", 0), "urgent_handoffs": int(urgent or 0)}
+    fig.wait_minutes = {}
+    spans = _open_spans(fig.start, fig.end, hours)
+    for prefix, where in (("", ""), ("in_hours_", "AND EXISTS"), ("out_of_hours_", "AND NOT EXISTS")):
+        fig.wait_minutes.update({prefix + k: v for k, v in _waits(conn, sql, p, where, spans).items()})
+
+
+def _waits(conn: Connection, sql: _Sql, p: dict[str, Any], within: str,
+           spans: list[tuple[str, datetime, datetime]]) -> dict[str, Any]:
+    """Picked-up handoffs and their waits' median and 90th percentile, in minutes.
+
+    ``within`` ("AND EXISTS" or "AND NOT EXISTS") keeps handoffs asked for in (or out of) Hub
+    hours; only the rows either side of each percentile's position leave the database.
+    """
     seconds = sql.seconds("h.created_at", "h.claimed_at")
+    cte, params = "", dict(p)
     claimed = f"{HANDOFF_IN} AND h.claimed_at IS NOT NULL"
-    n = int(_query(conn, f"SELECT COUNT(*) FROM handoffs h WHERE {claimed}", **p)[0][0] or 0)
-    fig.wait_minutes = {"picked_up": n, "median": None, "p90": None}
-    if n:
-        # Only the rows either side of each percentile's position leave the database.
-        ranks = sorted({math.floor(s * (n - 1)) + 1 for s in (0.5, 0.9)}
-                       | {math.ceil(s * (n - 1)) + 1 for s in (0.5, 0.9)})
-        marks = ", ".join(f":r{k}" for k in range(len(ranks)))
-        rows = _query(conn, f"SELECT rn, secs FROM (SELECT {seconds} AS secs, ROW_NUMBER() OVER "
-                            f"(ORDER BY {seconds}, h.id) AS rn FROM handoffs h WHERE {claimed}) ranked "
-                            f"WHERE rn IN ({marks})", **p, **{f"r{k}": r for k, r in enumerate(ranks)})
-        at = {int(rn): float(secs) for rn, secs in rows}
-        for share, key in ((0.5, "median"), (0.9, "p90")):
-            position = share * (n - 1)
-            low, high = at[math.floor(position) + 1], at[math.ceil(position) + 1]
-            fig.wait_minutes[key] = round((low + (high - low) * (position - math.floor(position))) / 60.0, 1)
+    if within:
+        cte, span_params = _span_cte(spans or [("open", datetime(1970, 1, 1), datetime(1970, 1, 1))])
+        params.update(span_params)
+        claimed += f" {within} (SELECT 1 FROM span WHERE h.created_at >= span.s AND h.created_at < span.e)"
+    n = int(_query(conn, f"{cte}SELECT COUNT(*) FROM handoffs h WHERE {claimed}", **params)[0][0] or 0)
+    out: dict[str, Any] = {"picked_up": n, "median": None, "p90": None}
+    if not n:
+        return out
+    ranks = sorted({math.floor(s * (n - 1)) + 1 for s in (0.5, 0.9)} | {math.ceil(s * (n - 1)) + 1 for s in (0.5, 0.9)})
+    marks = ", ".join(f":r{k}" for k in range(len(ranks)))
+    rows = _query(conn, f"{cte}SELECT rn, secs FROM (SELECT {seconds} AS secs, ROW_NUMBER() OVER "
+                        f"(ORDER BY {seconds}, h.id) AS rn FROM handoffs h WHERE {claimed}) ranked "
+                        f"WHERE rn IN ({marks})", **params, **{f"r{k}": r for k, r in enumerate(ranks)})
+    at = {int(rn): float(secs) for rn, secs in rows}
+    for share, key in ((0.5, "median"), (0.9, "p90")):
+        position = share * (n - 1)
+        low, high = at[math.floor(position) + 1], at[math.ceil(position) + 1]
+        out[key] = round((low + (high - low) * (position - math.floor(position))) / 60.0, 1)
+    return out
 
 
 _ANSWERS = ("age_band", "ethnicity", "gender", "disability", "first_language")

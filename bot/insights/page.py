@@ -96,10 +96,12 @@ def sections(figs: list[Figures]) -> list[Section]:
     add(_keyed(figs, "channel"), "Channel")
     add(_keyed(figs, "hours"), "In Hub hours or out of hours", note="Hub hours as in config/hours.yml, "
         "with England's bank holidays closed; counted at the moment the person consented.")
-    waits = Section("waits", "", ["Handoffs picked up by a worker", "Median wait (minutes)",
-                                  "90th percentile wait (minutes)"],
-                    [[f.wait_minutes.get("picked_up"), f.wait_minutes.get("median"), f.wait_minutes.get("p90")]
-                     for f in figs])
+    waits = Section("waits", "", [], [[] for _ in figs])
+    for prefix, when in (("", "all"), ("in_hours_", "asked in Hub hours"), ("out_of_hours_", "asked out of hours")):
+        waits.labels += [f"Handoffs picked up by a worker ({when})", f"Median wait, minutes ({when})",
+                         f"90th percentile wait, minutes ({when})"]
+        for k, f in enumerate(figs):
+            waits.values[k] += [f.wait_minutes.get(prefix + key) for key in ("picked_up", "median", "p90")]
     add(waits, "Time to a human contact", chart=False, note=figs[0].not_recorded["first_message"])
     add(_keyed(figs, "needs"), "Needs mentioned")
     add(_keyed(figs, "strengths"), "Strengths mentioned")

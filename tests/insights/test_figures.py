@@ -118,11 +118,17 @@ def test_handoffs_outcomes_risk_and_waits(world):
     assert fig.risk_escalations == {"all": len(risk), "high": sum(h.risk_level == "high" for h in risk),
                                     "possible": sum(h.risk_level == "possible" for h in risk),
                                     "urgent_handoffs": sum(bool(h.urgent) for h in handoffs)}
-    waits = [(h.claimed_at - h.created_at).total_seconds() / 60 for h in handoffs if h.claimed_at]
-    assert fig.wait_minutes["picked_up"] == len(waits)
-    assert fig.wait_minutes["median"] == pytest.approx(float(numpy.percentile(waits, 50)), abs=0.06)
-    assert fig.wait_minutes["p90"] == pytest.approx(float(numpy.percentile(waits, 90)), abs=0.06)
-    assert fig.wait_minutes["p90"] > fig.wait_minutes["median"] > 0
+    hours = HubHours.load()
+    picked = [h for h in handoffs if h.claimed_at]
+    for prefix, keep in (("", lambda h: True), ("in_hours_", lambda h: hours.is_open(_london(h.created_at))),
+                         ("out_of_hours_", lambda h: not hours.is_open(_london(h.created_at)))):
+        waits = [(h.claimed_at - h.created_at).total_seconds() / 60 for h in picked if keep(h)]
+        assert len(waits) > 10, prefix
+        assert fig.wait_minutes[prefix + "picked_up"] == len(waits)
+        assert fig.wait_minutes[prefix + "median"] == pytest.approx(float(numpy.percentile(waits, 50)), abs=0.06)
+        assert fig.wait_minutes[prefix + "p90"] == pytest.approx(float(numpy.percentile(waits, 90)), abs=0.06)
+        assert fig.wait_minutes[prefix + "p90"] > fig.wait_minutes[prefix + "median"] > 0
+    assert fig.wait_minutes["in_hours_median"] < fig.wait_minutes["out_of_hours_median"]
 
 
 def _latest_about(world) -> dict[int, AboutYou]:
