@@ -371,7 +371,7 @@ def _wellbeing(conn: Connection, p: dict[str, Any]) -> dict[str, Any]:
                  **p)[0]
     for k, column in enumerate(_WELLBEING_COLUMNS):
         mean, n = row[2 * k], int(row[2 * k + 1] or 0)
-        averages[column] = {"people": n, "mean": round(float(mean), 2) if n >= 5 else None}
+        averages[column] = {"people": n if n >= 5 else None, "mean": round(float(mean), 2) if n >= 5 else None}
     ranked = ("SELECT i.sender_id AS person, a.asked_at, "
               + ", ".join(f"a.{c}" for c in _WELLBEING_COLUMNS)
               + ", ROW_NUMBER() OVER (PARTITION BY i.sender_id ORDER BY a.asked_at, a.id) AS first_rank, "

@@ -130,3 +130,28 @@ def test_the_questions_fit_a_text_message():
         for variant in variants:
             assert len(variant["text"]) <= 306, name
             assert not re.search(r"\b(patient|referral|service user|diagnos)", variant["text"], re.IGNORECASE)
+
+
+def test_wellbeing_from_fewer_than_five_people_is_not_shown(tmp_path):
+    from datetime import date, timedelta
+
+    from bot.insights.figures import compute
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    migrate(url)
+    for k in range(4):
+        with session_scope(url) as session:
+            intro = Introduction(sender_id=f"invented-few-{k}", channel="socketio", consent=True, needs=[],
+                                 strengths=[], offers_given=[])
+            session.add(intro)
+            session.flush()
+            intro_id = intro.id
+        save_answers(intro_id, {"about_you_life": 3 + k, "about_you_ethnic_group": "white",
+                                "about_you_ethnicity": "roma"}, url=url)
+    today = date.today()
+    fig = compute(url, today - timedelta(days=1), today + timedelta(days=1))
+    assert fig.introductions == 4
+    assert fig.wellbeing["averages"]["life_satisfaction"] == {"people": None, "mean": None}
+    table = fig.equalities["ethnic_group"]["by_who"]
+    assert all(v is None for row in table["cells"] for v in row)  # 4 people: every cell hidden
+    assert table["total"] is None
