@@ -24,6 +24,10 @@ def _answers(tracker: Tracker, updates: dict[str, Any] | None = None) -> dict[st
     return slots
 
 
+def _latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
 def _clear() -> list[EventType]:
     return [SlotSet(name, None) for name in _SLOTS]
 
@@ -56,6 +60,14 @@ class ValidateAboutYouForm(FormValidationAction):
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         return about_you.questions_for(_answers(tracker), tracker.get_slot("about_you_previous"))
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        # After crisis contacts (SafetyPolicy returns to the active form) the questions end:
+        # nobody in crisis is asked their age next.
+        if _latest_intent(tracker) == "risk_high":
+            return [SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
 
     def read(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         """One answer: the code, skipped, or asked once more when unclear."""
@@ -104,6 +116,8 @@ class ActionAboutYouDone(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
+        if _latest_intent(tracker) == "risk_high":  # ended by risk: nothing kept, nothing more said
+            return _clear()
         previous = {k: v for k, v in (tracker.get_slot("about_you_previous") or {}).items()
                     if not k.startswith("_")}
         try:

@@ -80,5 +80,7 @@ def test_risk_in_an_answer_ends_the_questions_with_crisis_contacts(stack):
     stack.say(sender, "yes")
     reply = stack.say(sender, "i want to kill myself tonight")
     assert "999" in reply and "Samaritans" in reply
-    assert stack.slots(sender)["requested_slot"] is None
+    assert "How old" not in reply and "only ever used in counts" not in reply
+    tracker = stack.tracker(sender)
+    assert tracker["slots"]["requested_slot"] is None and not (tracker.get("active_loop") or {}).get("name")
     assert _answers(stack, sender) == []
