@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.tracker_helpers import channel_of, current_slots
+from bot.config import settings
 from bot.conversation.flow import SKIPPED
 from bot.conversation.records import save_introduction
 from bot.handoff import current_promise, request_handoff
@@ -47,7 +48,7 @@ class ActionIntroductionComplete(Action):
         if preference and preference != SKIPPED and preference in _NO_CONTACT:
             dispatcher.utter_message(
                 text="Thank you. What you told me is kept for the Hub team, and you can come back any time.")
-            return events
+            return _then_about_you(events)
         try:
             promise = current_promise(channel)
             request_handoff(tracker.sender_id, channel, "introduction", slots, promise=promise)
@@ -56,4 +57,11 @@ class ActionIntroductionComplete(Action):
             dispatcher.utter_message(response="utter_handoff_failed")
             return events
         dispatcher.utter_message(text=f"Thank you. I've passed this to the Hub team. {promise.text}")
-        return events
+        return _then_about_you(events)
+
+
+def _then_about_you(events: list[EventType]) -> list[EventType]:
+    """The optional "about you" questions follow, when switched on (insights, issue 23)."""
+    if settings().ask_about_you and any(e.get("name") == "introduction_id" for e in events):
+        events.append(FollowupAction("action_offer_about_you"))
+    return events

@@ -43,6 +43,9 @@ class Settings:
     twilio_number: str = "+447700900000"
     twilio_api_base: str = ""  # empty: Twilio's real API; tests point it at the fake on loopback
     public_sms_webhook_url: str = "http://localhost:5005/webhooks/twilio/webhook"
+    # The optional "about you" questions after an introduction (insights, issue 23): off until
+    # a trained model's test stories cover them.
+    ask_about_you: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,6 +69,7 @@ class Settings:
             twilio_number=_env("TWILIO_NUMBER", base.twilio_number),
             twilio_api_base=_env("LWFD_TWILIO_API_BASE", base.twilio_api_base),
             public_sms_webhook_url=_env("LWFD_PUBLIC_SMS_WEBHOOK_URL", base.public_sms_webhook_url),
+            ask_about_you=_env("LWFD_ASK_ABOUT_YOU", "").lower() in ("1", "true", "yes"),
         )
 
 

@@ -1,0 +1,88 @@
+"""The insights page and its CSV in the real console: leads only, figures from the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from bot.hub.models import AuditEntry
+from bot.store.db import session_scope
+from bot.store.models import Introduction
+from tests.hub.support import Staff
+from tests.insights.console import PERIODS, console_with_month
+from tests.insights.test_figures import _london
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory) -> Iterator[tuple[str, str]]:
+    with console_with_month(tmp_path_factory.mktemp("insights-page")) as (process, app_db):
+        yield process.url, app_db
+
+
+def _count(app_db: str, first: date, last: date) -> int:
+    with session_scope(app_db) as session:
+        return sum(first <= _london(i.created_at).date() <= last
+                   for i in session.execute(select(Introduction)).scalars())
+
+
+@pytest.mark.parametrize("role", ["insights_worker", "insights_coproduction"])
+def test_other_roles_are_refused(console, role):
+    url, _ = console
+    staff = Staff(url)
+    assert staff.login(role).status_code == 303
+    assert staff.page("/insights").status_code == 403
+    assert staff.page("/insights.csv").status_code == 403
+
+
+def test_nobody_logged_in_is_sent_to_log_in(console):
+    url, _ = console
+    staff = Staff(url)
+    assert staff.page("/insights").status_code == 303
+    assert staff.page("/insights.csv").status_code == 303
+
+
+def test_a_lead_sees_both_periods_with_charts_and_numbers(console):
+    url, app_db = console
+    staff = Staff(url)
+    assert staff.login("insights_lead").status_code == 303
+    page = staff.page("/insights?" + PERIODS)
+    assert page.status_code == 200
+    html = page.text
+    a, b = _count(app_db, date(2026, 3, 16), date(2026, 3, 31)), _count(app_db, date(2026, 3, 1), date(2026, 3, 15))
+    assert f"<th scope=\"row\">Introductions</th><td>{a}</td><td>{b}</td>" in html
+    assert html.count("<svg") >= 10 and html.count("<title id=") == html.count("<svg")
+    assert "Period A: 16 Mar 2026 to 31 Mar 2026" in html
+    assert "Ethnic group by who introduced, period A" in html
+    assert "not recorded in the app database yet" in html
+    assert "<script" not in html.split("</head>")[1]  # the charts need no script
+    with session_scope(app_db) as session:
+        actions = [e.action for e in session.execute(select(AuditEntry)).scalars()]
+    assert "view_insights" in actions
+
+
+def test_the_csv_export_matches_the_database(console):
+    url, app_db = console
+    staff = Staff(url)
+    staff.login("insights_lead")
+    answer = staff.page("/insights.csv?" + PERIODS)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in answer.headers["Content-Disposition"]
+    parsed = list(csv.reader(io.StringIO(answer.text)))
+    assert parsed[0] == ["section", "item", "2026-03-16 to 2026-03-31", "2026-03-01 to 2026-03-15"]
+    row = next(r for r in parsed if r[:2] == ["Summary", "Introductions"])
+    assert row[2:] == [str(_count(app_db, date(2026, 3, 16), date(2026, 3, 31))),
+                       str(_count(app_db, date(2026, 3, 1), date(2026, 3, 15)))]
+
+
+def test_dates_that_do_not_work_are_refused_plainly(console):
+    url, _ = console
+    staff = Staff(url)
+    staff.login("insights_lead")
+    answer = staff.page("/insights?from=2026-03-31&to=2026-03-01")
+    assert answer.status_code == 400 and "start on or before" in answer.text
+    assert staff.page("/insights?from=yesterday").status_code == 400
