@@ -43,6 +43,12 @@ class Settings:
     twilio_number: str = "+447700900000"
     twilio_api_base: str = ""  # empty: Twilio's real API; tests point it at the fake on loopback
     public_sms_webhook_url: str = "http://localhost:5005/webhooks/twilio/webhook"
+    # The production engines (docs/deploy.md). Empty: the embedded default of one machine.
+    redis_url: str = ""  # redis://HOST:6379/1: Redis lock store and the web chat's socket.io manager
+    event_broker_url: str = ""  # amqp://USER:PASS@HOST:5672/%2F: RabbitMQ; empty: SQL broker at events_database_url
+    event_queue: str = "lwfd_hub_feed"  # the durable RabbitMQ queue the Hub console consumes
+    db_pool_size: int = 5  # pooled connections per process and database (PostgreSQL only)
+    db_max_overflow: int = 10  # extra connections allowed for bursts, closed when returned
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,7 +72,35 @@ class Settings:
             twilio_number=_env("TWILIO_NUMBER", base.twilio_number),
             twilio_api_base=_env("LWFD_TWILIO_API_BASE", base.twilio_api_base),
             public_sms_webhook_url=_env("LWFD_PUBLIC_SMS_WEBHOOK_URL", base.public_sms_webhook_url),
+            redis_url=_env("LWFD_REDIS_URL", base.redis_url),
+            event_broker_url=_env("LWFD_EVENT_BROKER_URL", base.event_broker_url),
+            event_queue=_env("LWFD_EVENT_QUEUE", base.event_queue),
+            db_pool_size=int(_env("LWFD_DB_POOL_SIZE", str(base.db_pool_size))),
+            db_max_overflow=int(_env("LWFD_DB_MAX_OVERFLOW", str(base.db_max_overflow))),
         )
+
+    @property
+    def uses_rabbitmq(self) -> bool:
+        """True when Rasa publishes events to RabbitMQ (and the Hub consumes them there)."""
+        return self.event_broker_url.startswith(("amqp://", "amqps://"))
+
+    def rasa_environment(self) -> dict[str, str]:
+        """The variables ``endpoints.yml`` reads with ``${VAR}``, every one filled in.
+
+        Rasa refuses to start when a ``${VAR}`` is unset, so ``bot rasa ...`` (and
+        ``make run``) export these from here: the defaults stay in this one file.
+        """
+        return {
+            "LWFD_ACTION_SERVER_URL": self.action_server_url,
+            "LWFD_TRACKER_DATABASE_URL": self.tracker_database_url,
+            "LWFD_LOCK_STORE_URL": self.redis_url or "memory://",
+            "LWFD_EVENT_BROKER_URL": self.event_broker_url or self.events_database_url,
+            "LWFD_EVENT_QUEUE": self.event_queue,
+            # Rasa's own PostgreSQL tracker store pool (its defaults, 50 + 100, would let two
+            # replicas open more connections than PostgreSQL's default limit of 100).
+            "SQL_POOL_SIZE": str(self.db_pool_size),
+            "SQL_MAX_OVERFLOW": str(self.db_max_overflow),
+        }
 
 
 def settings() -> Settings:

@@ -44,7 +44,12 @@ def get_engine(url: str | None = None) -> Engine:
                 engine = create_engine(url, future=True, connect_args={"timeout": 10})
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
-                engine = create_engine(url, future=True, pool_pre_ping=True)
+                # A pool per process: LWFD_DB_POOL_SIZE kept open, LWFD_DB_MAX_OVERFLOW more for
+                # bursts; pre-ping replaces connections PostgreSQL dropped (a restart, a failover).
+                current = settings()
+                engine = create_engine(url, future=True, pool_pre_ping=True,
+                                       pool_size=current.db_pool_size,
+                                       max_overflow=current.db_max_overflow, pool_timeout=10)
             _engines[url] = engine
         return engine
 

@@ -1,0 +1,1 @@
+"""The engines Rasa runs on, chosen by a URL each (``bot/config.py``, ``endpoints.yml``)."""
