@@ -47,6 +47,7 @@ class Settings:
     redis_url: str = ""  # redis://HOST:6379/1: Redis lock store and the web chat's socket.io manager
     event_broker_url: str = ""  # amqp://USER:PASS@HOST:5672/%2F: RabbitMQ; empty: SQL broker at events_database_url
     event_queue: str = "lwfd_hub_feed"  # the durable RabbitMQ queue the Hub console consumes
+    event_exchange: str = "rasa-exchange"  # the fanout exchange Rasa publishes to (Rasa's default name)
     db_pool_size: int = 5  # pooled connections per process and database (PostgreSQL only)
     db_max_overflow: int = 10  # extra connections allowed for bursts, closed when returned
 
@@ -75,6 +76,7 @@ class Settings:
             redis_url=_env("LWFD_REDIS_URL", base.redis_url),
             event_broker_url=_env("LWFD_EVENT_BROKER_URL", base.event_broker_url),
             event_queue=_env("LWFD_EVENT_QUEUE", base.event_queue),
+            event_exchange=_env("LWFD_EVENT_EXCHANGE", base.event_exchange),
             db_pool_size=int(_env("LWFD_DB_POOL_SIZE", str(base.db_pool_size))),
             db_max_overflow=int(_env("LWFD_DB_MAX_OVERFLOW", str(base.db_max_overflow))),
         )
@@ -96,6 +98,7 @@ class Settings:
             "LWFD_LOCK_STORE_URL": self.redis_url or "memory://",
             "LWFD_EVENT_BROKER_URL": self.event_broker_url or self.events_database_url,
             "LWFD_EVENT_QUEUE": self.event_queue,
+            "LWFD_EVENT_EXCHANGE": self.event_exchange,
             # Rasa's own PostgreSQL tracker store pool (its defaults, 50 + 100, would let two
             # replicas open more connections than PostgreSQL's default limit of 100).
             "SQL_POOL_SIZE": str(self.db_pool_size),

@@ -17,15 +17,12 @@ from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
 
-EXCHANGE = "rasa-exchange"  # Rasa's default fanout exchange name
-
-
-def pika_arguments(url: str, queue: str) -> dict[str, Any]:
+def pika_arguments(url: str, queue: str, exchange: str = "rasa-exchange") -> dict[str, Any]:
     """``amqp://user:pass@host:port/vhost`` as PikaEventBroker's keyword arguments."""
     parsed = urlparse(url)
     return {"host": url, "username": unquote(parsed.username or "guest"),
             "password": unquote(parsed.password or "guest"), "port": parsed.port or 5672,
-            "queues": [queue], "exchange_name": EXCHANGE}
+            "queues": [queue], "exchange_name": exchange}
 
 
 class EventBrokerFromUrl(EventBroker):
@@ -38,7 +35,8 @@ class EventBrokerFromUrl(EventBroker):
             from rasa.core.brokers.pika import PikaEventBroker
 
             queue = str(broker_config.kwargs.get("queue") or "lwfd_hub_feed")
-            broker = PikaEventBroker(**pika_arguments(url, queue), event_loop=event_loop)
+            exchange = str(broker_config.kwargs.get("exchange") or "rasa-exchange")
+            broker = PikaEventBroker(**pika_arguments(url, queue, exchange), event_loop=event_loop)
             await broker.connect()
             logger.info("Event broker: RabbitMQ, queue %s", queue)
             return broker

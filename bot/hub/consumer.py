@@ -22,7 +22,6 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import Settings, settings
-from bot.engines.broker import EXCHANGE
 from bot.hub.feed import feed_events_table
 from bot.store.db import get_engine
 
@@ -62,7 +61,7 @@ async def consume(current: Settings | None = None, *, stop: asyncio.Event | None
             async with connection:
                 channel = await connection.channel()
                 await channel.set_qos(prefetch_count=PREFETCH)
-                exchange = await channel.declare_exchange(EXCHANGE, type=aio_pika.ExchangeType.FANOUT)
+                exchange = await channel.declare_exchange(current.event_exchange, type=aio_pika.ExchangeType.FANOUT)
                 queue = await channel.declare_queue(current.event_queue, durable=True)
                 await queue.bind(exchange, "")
                 logger.info("Hub feed: consuming RabbitMQ queue %s", current.event_queue)
