@@ -50,6 +50,7 @@ class Settings:
     event_exchange: str = "rasa-exchange"  # the fanout exchange Rasa publishes to (Rasa's default name)
     db_pool_size: int = 5  # pooled connections per process and database (PostgreSQL only)
     db_max_overflow: int = 10  # extra connections allowed for bursts, closed when returned
+    tracker_retry_seconds: float = 8.0  # how long a turn waits for the tracker database to come back
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -79,6 +80,7 @@ class Settings:
             event_exchange=_env("LWFD_EVENT_EXCHANGE", base.event_exchange),
             db_pool_size=int(_env("LWFD_DB_POOL_SIZE", str(base.db_pool_size))),
             db_max_overflow=int(_env("LWFD_DB_MAX_OVERFLOW", str(base.db_max_overflow))),
+            tracker_retry_seconds=float(_env("LWFD_TRACKER_RETRY_SECONDS", str(base.tracker_retry_seconds))),
         )
 
     @property
