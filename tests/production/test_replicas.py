@@ -92,7 +92,7 @@ def test_alternating_and_concurrent_messages_keep_every_conversation_whole(clust
         start = threading.Barrier(2)
         pair = [f"first at once {person[-4:]}", f"second at once {person[-4:]}"]
 
-        def fire(replica, message) -> list[dict[str, Any]]:
+        def fire(replica, message, start=start, person=person) -> list[dict[str, Any]]:
             start.wait()
             return replica.send(person, message)
 
