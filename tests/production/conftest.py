@@ -8,6 +8,7 @@ RabbitMQ are reached through loopback proxies the fault tests cut.
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,9 @@ from tests.support.engines import PG, RABBITMQ, REDIS, Engines, Replica, reachab
 from tests.support.stack import REPO
 
 SMS_PUBLIC_URL = "https://lwfd.test/webhooks/twilio/webhook"
+# Invented secrets for this run: never the built-in defaults.
+TWILIO_SID = "AC" + secrets.token_hex(16)
+TWILIO_TOKEN = secrets.token_hex(16)
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +43,7 @@ class Cluster:
     def __init__(self, engines: Engines, model: Path, workdir: Path) -> None:
         self.engines = engines
         self.workdir = workdir
-        self.twilio = FakeTwilio().start()
+        self.twilio = FakeTwilio(account_sid=TWILIO_SID, auth_token=TWILIO_TOKEN).start()
         credentials = workdir / "credentials.yml"
         credentials.write_text(yaml.safe_dump({
             "rest": None,
@@ -50,7 +54,8 @@ class Cluster:
                                                        "api_base": self.twilio.base_url},
         }))
         env = {**engines.env(), "LWFD_TWILIO_API_BASE": self.twilio.base_url,
-               "LWFD_PUBLIC_SMS_WEBHOOK_URL": SMS_PUBLIC_URL}
+               "LWFD_PUBLIC_SMS_WEBHOOK_URL": SMS_PUBLIC_URL, "TWILIO_ACCOUNT_SID": TWILIO_SID,
+               "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "LWFD_HUB_SECRET": secrets.token_hex(16)}
         self.env = env
         self.replicas = [Replica(name, workdir, model, env, credentials) for name in ("a", "b")]
         self.consumer: subprocess.Popen | None = None

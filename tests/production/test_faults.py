@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from bot.channels.fake_twilio import signed_webhook, webhook_params
-from bot.config import Settings
+from tests.production.conftest import SMS_PUBLIC_URL, TWILIO_TOKEN
 from tests.production.test_replicas import feed_user_texts, turns_never_overlap, user_texts
 from tests.support.engines import wait_until
 from tests.support.stack import http_json
@@ -97,9 +97,7 @@ def test_postgresql_briefly_unreachable_loses_nothing(cluster):
 
 def _text_in(replica, phone: str, body: str, sid: str) -> int:
     params = webhook_params(phone, body, message_sid=sid)
-    from tests.production.conftest import SMS_PUBLIC_URL
-
-    headers = signed_webhook(params, SMS_PUBLIC_URL, Settings().twilio_auth_token)
+    headers = signed_webhook(params, SMS_PUBLIC_URL, TWILIO_TOKEN)
     return requests.post(f"{replica.rasa_url}/webhooks/twilio/webhook", data=params, headers=headers,
                          timeout=120).status_code
 

@@ -220,7 +220,7 @@ class Replica:
     model: Path
     env_extra: dict[str, str]
     credentials: Path
-    token: str = "test-token"
+    token: str = field(default_factory=lambda: secrets.token_hex(12))
     rasa_port: int = field(default_factory=free_port)
     actions_port: int = field(default_factory=free_port)
     rasa: subprocess.Popen | None = None
@@ -234,6 +234,7 @@ class Replica:
         env = dict(os.environ)
         env.update({
             "LWFD_RASA_TOKEN": self.token,
+            "LWFD_HUB_SECRET": "test-hub-secret-" + self.token,
             "LWFD_ACTION_SERVER_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
             "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONWARNINGS": "ignore",
             "PYTHONPATH": str(REPO),
