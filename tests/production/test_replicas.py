@@ -119,8 +119,8 @@ def test_alternating_and_concurrent_messages_keep_every_conversation_whole(clust
 
     found = wait_until(feed_complete, seconds=60)
     assert found, "the Hub feed did not receive every message"
-    for person in people:
-        assert found[person] == user_texts(a.tracker(person))
+    for person in people:  # each once; the feed's order is the order RabbitMQ delivered them
+        assert sorted(found[person]) == sorted(user_texts(a.tracker(person)))
 
 
 def test_a_web_chat_reply_crosses_replicas(cluster):
