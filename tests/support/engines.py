@@ -103,7 +103,7 @@ class TcpProxy:
                     if not data:
                         return
                     (b if src is a else a).sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # cut() closed a socket under select: the pair is done
             return
         finally:
             for sock in pair:
