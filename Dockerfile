@@ -1,5 +1,7 @@
 # One image for the Rasa server, the action server and the Hub console; the command picks
-# which. See docs/production.md for running several replicas behind a load balancer.
+# which (scripts/entrypoint.sh: rasa | actions | hub | consumer). It runs as a non-root user,
+# with the model trained into the image at build time (or mount one over /app/models).
+# docker-compose.yml runs it as several replicas; docs/deploy.md explains the set-up.
 FROM python:3.10-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=2 \
@@ -18,10 +20,11 @@ RUN pip install --no-cache-dir --no-deps -e .
 COPY config.yml domain.yml endpoints.yml credentials.yml ./
 COPY config ./config
 COPY data ./data
-RUN rasa train --num-threads 2 && chown -R lwfd /app
+COPY scripts/entrypoint.sh ./scripts/entrypoint.sh
+RUN rasa train --num-threads 2
+RUN mkdir -p var .rasa && chown -R lwfd var models .rasa
 USER lwfd
 
 EXPOSE 5005 5055 5002
-# Rasa server by default; override with `rasa run actions --actions actions` or `python -m bot.hub`.
-CMD rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --port 5005 \
-    --credentials credentials.yml --endpoints endpoints.yml -m models
+ENTRYPOINT ["/app/scripts/entrypoint.sh"]
+CMD ["rasa"]

@@ -58,7 +58,7 @@ test: $(STAMP)
 	$(BIN)/rasa data validate --quiet
 	$(MAKE) --no-print-directory train
 	$(BIN)/ruff check bot actions tests bench scripts
-	$(BIN)/rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors --out var/test-results/core --quiet
+	$(BIN)/bot rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors --out var/test-results/core --quiet
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 eval: $(STAMP) train

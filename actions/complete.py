@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from rasa_sdk import Action, Tracker
@@ -34,8 +35,8 @@ class ActionIntroductionComplete(Action):
             return events
         channel = channel_of(tracker)
         try:
-            intro_id = save_introduction(
-                tracker.sender_id, channel, slots, complete=True,
+            intro_id = await asyncio.to_thread(
+                save_introduction, tracker.sender_id, channel, slots, complete=True,
                 introduction_id=int(slots["introduction_id"]) if slots.get("introduction_id") else None,
             )
             if intro_id is not None:
@@ -50,8 +51,9 @@ class ActionIntroductionComplete(Action):
                 text="Thank you. What you told me is kept for the Hub team, and you can come back any time.")
             return _then_about_you(events)
         try:
-            promise = current_promise(channel)
-            request_handoff(tracker.sender_id, channel, "introduction", slots, promise=promise)
+            promise = await asyncio.to_thread(current_promise, channel)
+            await asyncio.to_thread(request_handoff, tracker.sender_id, channel, "introduction", slots,
+                                    promise=promise)
         except Exception:
             logger.exception("Could not queue the introduction for the Hub")
             dispatcher.utter_message(response="utter_handoff_failed")

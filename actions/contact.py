@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,7 +20,7 @@ class ActionAskContactPreference(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        hours = HubHours.load()
+        hours = await asyncio.to_thread(HubHours.load)
         at = now()
         them = tracker.get_slot("introducer") == "someone_else"
         who = "you or them" if them else "you"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from rasa_sdk import Action, Tracker
@@ -25,8 +26,9 @@ class ActionHandoff(Action):
                   domain: DomainDict) -> list[EventType]:
         channel = channel_of(tracker)
         try:
-            promise = current_promise(channel)
-            request_handoff(tracker.sender_id, channel, "asked", current_slots(tracker), promise=promise)
+            promise = await asyncio.to_thread(current_promise, channel)
+            await asyncio.to_thread(request_handoff, tracker.sender_id, channel, "asked",
+                                    current_slots(tracker), promise=promise)
         except Exception:
             logger.exception("Could not queue the person for the Hub")
             dispatcher.utter_message(response="utter_handoff_failed")

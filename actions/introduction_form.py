@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -67,8 +68,8 @@ class ValidateIntroductionForm(FormValidationAction):
         slots = current_slots(tracker, updates)
         if slots.get("consent") == "yes":
             try:
-                intro_id = save_introduction(
-                    tracker.sender_id, channel_of(tracker), slots,
+                intro_id = await asyncio.to_thread(
+                    save_introduction, tracker.sender_id, channel_of(tracker), slots,
                     introduction_id=int(slots["introduction_id"]) if slots.get("introduction_id") else None,
                 )
             except Exception:  # the database being down must never stop the conversation
@@ -195,8 +196,8 @@ class ValidateIntroductionForm(FormValidationAction):
             result["needs"] = _merge(tracker.get_slot("needs"), [n for n in needs if n == "connection"])
         return result
 
-    def validate_offer_choice(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+    async def validate_offer_choice(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value == "none":
             dispatcher.utter_message(text="That's OK. The Hub team can look at other ideas with you.")
             return {"offer_choice": "none"}
@@ -211,7 +212,7 @@ class ValidateIntroductionForm(FormValidationAction):
             from actions.offers import next_offers
 
             try:
-                more = next_offers(tracker)
+                more = await asyncio.to_thread(next_offers, tracker)
             except Exception:
                 more = []
             if not more:

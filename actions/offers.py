@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from rasa_sdk import Action, Tracker
@@ -35,7 +36,7 @@ class ActionAskOfferChoice(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         try:
-            offers = next_offers(tracker)
+            offers = await asyncio.to_thread(next_offers, tracker)
         except Exception:  # the directory being unreachable must not stop the introduction
             logger.exception("Could not search the directory")
             offers = []

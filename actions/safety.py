@@ -6,6 +6,7 @@ database fails, they have still been helped; this adds the Hub's honest next ste
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from rasa_sdk import Action, Tracker
@@ -35,8 +36,9 @@ class ActionCrisisFollowup(Action):
         events: list[EventType] = [SlotSet("risk_flag", "high"), SlotSet("risk_level", "high")]
         held_by_worker = bool(tracker.get_slot("hub_worker"))
         try:
-            promise = current_promise(channel)
-            request_handoff(tracker.sender_id, channel, "risk", slots, promise=promise, risk=risk)
+            promise = await asyncio.to_thread(current_promise, channel)
+            await asyncio.to_thread(request_handoff, tracker.sender_id, channel, "risk", slots,
+                                    promise=promise, risk=risk)
         except Exception:
             logger.exception("Could not flag the conversation as urgent for the Hub")
             if not held_by_worker:

@@ -18,6 +18,7 @@ ROOMS = [
     "bot.nlu.commands",
     "bot.hub.commands",
     "bot.insights.commands",
+    "bot.engines.commands",
 ]
 
 
@@ -33,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``bot`` console script."""
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["rasa"]:  # everything after `bot rasa` belongs to rasa, options included
+        from bot.engines.commands import run_rasa
+
+        return run_rasa(argv[1:])
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -46,6 +46,14 @@ class Settings:
     # The optional "about you" questions after an introduction (insights, issue 23): off until
     # a trained model's test stories cover them.
     ask_about_you: bool = False
+    # The production engines (docs/deploy.md). Empty: the embedded default of one machine.
+    redis_url: str = ""  # redis://HOST:6379/1: Redis lock store and the web chat's socket.io manager
+    event_broker_url: str = ""  # amqp://USER:PASS@HOST:5672/%2F: RabbitMQ; empty: SQL broker at events_database_url
+    event_queue: str = "lwfd_hub_feed"  # the durable RabbitMQ queue the Hub console consumes
+    event_exchange: str = "rasa-exchange"  # the fanout exchange Rasa publishes to (Rasa's default name)
+    db_pool_size: int = 5  # pooled connections per process and database (PostgreSQL only)
+    db_max_overflow: int = 10  # extra connections allowed for bursts, closed when returned
+    tracker_retry_seconds: float = 8.0  # how long a turn waits for the tracker database to come back
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -70,7 +78,38 @@ class Settings:
             twilio_api_base=_env("LWFD_TWILIO_API_BASE", base.twilio_api_base),
             public_sms_webhook_url=_env("LWFD_PUBLIC_SMS_WEBHOOK_URL", base.public_sms_webhook_url),
             ask_about_you=_env("LWFD_ASK_ABOUT_YOU", "").lower() in ("1", "true", "yes"),
+            redis_url=_env("LWFD_REDIS_URL", base.redis_url),
+            event_broker_url=_env("LWFD_EVENT_BROKER_URL", base.event_broker_url),
+            event_queue=_env("LWFD_EVENT_QUEUE", base.event_queue),
+            event_exchange=_env("LWFD_EVENT_EXCHANGE", base.event_exchange),
+            db_pool_size=int(_env("LWFD_DB_POOL_SIZE", str(base.db_pool_size))),
+            db_max_overflow=int(_env("LWFD_DB_MAX_OVERFLOW", str(base.db_max_overflow))),
+            tracker_retry_seconds=float(_env("LWFD_TRACKER_RETRY_SECONDS", str(base.tracker_retry_seconds))),
         )
+
+    @property
+    def uses_rabbitmq(self) -> bool:
+        """True when Rasa publishes events to RabbitMQ (and the Hub consumes them there)."""
+        return self.event_broker_url.startswith(("amqp://", "amqps://"))
+
+    def rasa_environment(self) -> dict[str, str]:
+        """The variables ``endpoints.yml`` reads with ``${VAR}``, every one filled in.
+
+        Rasa refuses to start when a ``${VAR}`` is unset, so ``bot rasa ...`` (and
+        ``make run``) export these from here: the defaults stay in this one file.
+        """
+        return {
+            "LWFD_ACTION_SERVER_URL": self.action_server_url,
+            "LWFD_TRACKER_DATABASE_URL": self.tracker_database_url,
+            "LWFD_LOCK_STORE_URL": self.redis_url or "memory://",
+            "LWFD_EVENT_BROKER_URL": self.event_broker_url or self.events_database_url,
+            "LWFD_EVENT_QUEUE": self.event_queue,
+            "LWFD_EVENT_EXCHANGE": self.event_exchange,
+            # Rasa's own PostgreSQL tracker store pool (its defaults, 50 + 100, would let two
+            # replicas open more connections than PostgreSQL's default limit of 100).
+            "SQL_POOL_SIZE": str(self.db_pool_size),
+            "SQL_MAX_OVERFLOW": str(self.db_max_overflow),
+        }
 
 
 def settings() -> Settings:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Starts everything on the embedded default (SQLite under var/, in-memory lock store):
-# the action server, the Rasa server and the Hub console. Ctrl-C stops all of them.
+# Starts everything: the action server, the Rasa server and the Hub console. Ctrl-C stops all
+# of them. The engines are the embedded default (SQLite under var/, in-memory lock store)
+# unless the environment chooses others (docs/deploy.md); `bot rasa` fills endpoints.yml's
+# variables from bot/config.py.
 # Called by `make run` (and `make shell` with --shell) after install and training.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,12 +44,12 @@ pids+=($!)
 wait_for "The action server" "http://127.0.0.1:$ACTIONS_PORT/health" var/log/actions.log
 
 if [ "${1:-}" = "--shell" ]; then
-  $BIN/rasa shell --endpoints endpoints.yml -m models
+  $BIN/bot rasa shell --endpoints endpoints.yml -m models
   exit 0
 fi
 
 echo "Starting the Rasa server on port $RASA_PORT (loading the model takes a little while)..."
-$BIN/rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --port "$RASA_PORT" \
+$BIN/bot rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml -m models >var/log/rasa.log 2>&1 &
 pids+=($!)
 wait_for "The Rasa server" "http://127.0.0.1:$RASA_PORT/" var/log/rasa.log

@@ -108,8 +108,8 @@ class TwilioSmsOutput(OutputChannel):
                                               body=body)
         except TwilioRestException as error:
             if error.code == UNSUBSCRIBED_RECIPIENT:
-                if not is_opted_out(to, url=self.database_url):
-                    record_opt_out(to, None, source="twilio_21610", url=self.database_url)
+                if not await asyncio.to_thread(is_opted_out, to, url=self.database_url):
+                    await asyncio.to_thread(record_opt_out, to, None, source="twilio_21610", url=self.database_url)
                 if self.strict:
                     raise OptedOutError(to) from error
                 logger.info("SMS not sent: Twilio reports the number unsubscribed (recorded)")
@@ -133,7 +133,7 @@ class TwilioSmsOutput(OutputChannel):
         ``even_if_opted_out`` is only for the STOP confirmation itself.
         """
         to = normalise_phone(recipient_id)
-        if not even_if_opted_out and is_opted_out(to, url=self.database_url):
+        if not even_if_opted_out and await asyncio.to_thread(is_opted_out, to, url=self.database_url):
             if self.strict:
                 raise OptedOutError(to)
             logger.info("SMS not sent: the number has texted STOP")
@@ -149,20 +149,20 @@ class TwilioSmsOutput(OutputChannel):
             name = _first_name(kwargs.get("lwfd_worker_name"))
             text = f"{name} (Hub worker): {text}" if name else f"Hub worker: {text}"
             # Earlier numbered choices no longer apply once a person has written.
-            clear_buttons(recipient_id, url=self.database_url)
+            await asyncio.to_thread(clear_buttons, recipient_id, url=self.database_url)
         await self.send_sms(recipient_id, text)
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
                                      **kwargs: Any) -> None:
         """Buttons become "Reply 1 for ..., 2 for ..."; the choices are kept for the reply."""
-        if is_opted_out(recipient_id, url=self.database_url):
+        if await asyncio.to_thread(is_opted_out, recipient_id, url=self.database_url):
             if self.strict:
                 raise OptedOutError(normalise_phone(recipient_id))
             logger.info("SMS not sent: the number has texted STOP")
             return
         shown = [b for b in buttons if button_title(b)]
         if shown:
-            save_buttons(recipient_id, shown, url=self.database_url)
+            await asyncio.to_thread(save_buttons, recipient_id, shown, url=self.database_url)
         await self.send_sms(recipient_id, numbered_choices(text or "", shown))
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
@@ -281,18 +281,18 @@ class TwilioSmsInput(InputChannel):
         body = _clean_body(str(form.get("Body") or ""))
         num_media = _int(form.get("NumMedia"))
         db = self.database_url
-        opted_out = is_opted_out(phone, url=db)
+        opted_out = await asyncio.to_thread(is_opted_out, phone, url=db)
         command = kw.keyword(body, opted_out=opted_out)
 
         if command == "stop":
             if not opted_out:  # confirm once; a second STOP gets nothing
-                record_opt_out(phone, body.strip().upper()[:32], url=db)
-                clear_buttons(phone, url=db)
+                await asyncio.to_thread(record_opt_out, phone, body.strip().upper()[:32], url=db)
+                await asyncio.to_thread(clear_buttons, phone, url=db)
                 await out.send_sms(phone, kw.STOP_REPLY, even_if_opted_out=True)
             return "stop"
         if command == "start":
             if opted_out:
-                record_opt_in(phone, body.strip().upper()[:32], url=db)
+                await asyncio.to_thread(record_opt_in, phone, body.strip().upper()[:32], url=db)
             await out.send_sms(phone, kw.START_REPLY)
             return "start"
         if command == "help":  # answered even after STOP, as networks expect: it carries crisis lines
@@ -306,7 +306,7 @@ class TwilioSmsInput(InputChannel):
         capped = _cap(body)
         if capped != body:
             await out.send_sms(phone, kw.TOO_LONG_REPLY)
-        choice = match_choice(capped, last_buttons(phone, url=db))
+        choice = match_choice(capped, await asyncio.to_thread(last_buttons, phone, url=db))
         text = (str(choice.get("payload") or "") or button_title(choice)) if choice else capped
         metadata: dict[str, Any] = {"lwfd_channel": "sms", "message_sid": sid, "num_media": num_media,
                                     "truncated": capped != body, "sms_opted_out": opted_out}
@@ -315,7 +315,7 @@ class TwilioSmsInput(InputChannel):
         started = utcnow()
         await on_new_message(UserMessage(text, out, phone, input_channel=self.name(), message_id=sid,
                                          metadata=metadata))
-        clear_buttons(phone, older_than=started, url=db)
+        await asyncio.to_thread(clear_buttons, phone, older_than=started, url=db)
         return "opted_out" if opted_out else ("choice" if choice else "assistant")
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
@@ -337,7 +337,7 @@ class TwilioSmsInput(InputChannel):
             if not sid or not form.get("From"):
                 return response.text("MessageSid and From are required", status=400)
 
-            claim = claim_message(sid, form["From"], url=self.database_url)
+            claim = await asyncio.to_thread(claim_message, sid, form["From"], url=self.database_url)
             if claim == "done":
                 logger.info("SMS %s already handled; Twilio retry answered without a second reply", sid)
                 return response.text(TWIML_EMPTY, content_type="text/xml")
@@ -347,9 +347,9 @@ class TwilioSmsInput(InputChannel):
                 outcome = await self.handle_sms(form, on_new_message, self.get_output_channel(strict=False))
             except Exception:
                 logger.exception("SMS %s could not be handled; a retry will handle it again", sid)
-                fail_message(sid, url=self.database_url)
+                await asyncio.to_thread(fail_message, sid, url=self.database_url)
                 return response.text("Error", status=500)
-            finish_message(sid, outcome, url=self.database_url)
+            await asyncio.to_thread(finish_message, sid, outcome, url=self.database_url)
             return response.text(TWIML_EMPTY, content_type="text/xml")
 
         return hook

@@ -24,6 +24,8 @@ What this adds to Rasa 3.6's ``SocketIOInput``:
 - ``POST history`` with ``{"session_id"}`` returns the conversation so far from the tracker store
   (Rasa's socket.io never replays it), so a reload, a second tab or a worker's reply that came
   while the page was closed are all drawn from the one record of the conversation.
+- With ``LWFD_REDIS_URL`` set, replies go through python-socketio's Redis manager, so they
+  reach the page whichever Rasa server holds its socket (several replicas behind a balancer).
 - The socket only accepts the page's own origin by default (Rasa's accepts any); set
   ``cors_allowed_origins`` to a list of origins to embed the chat elsewhere.
 """
@@ -44,7 +46,9 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncManager, AsyncRedisManager, AsyncServer
+
+from bot.config import settings
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +61,7 @@ MAX_NAME = 60
 # Metadata a page message may carry: what the person saw on the button they pressed.
 DISPLAY_KEY = "lwfd_display"
 MAX_MESSAGE = 5000
+SOCKETIO_CHANNEL = "lwfd_webchat"  # the Redis pub/sub channel the replicas share
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -80,6 +85,18 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+
+
+def client_manager(redis_url: str) -> AsyncManager | None:
+    """Where replies go: this process's sockets only, or (with Redis) every replica's.
+
+    With ``LWFD_REDIS_URL`` set, an emit to a conversation's room is published on Redis and
+    each Rasa server delivers it to the sockets it holds, so a reply reaches the person
+    whichever replica their socket is connected to.
+    """
+    if not redis_url:
+        return None
+    return AsyncRedisManager(redis_url, channel=SOCKETIO_CHANNEL)
 
 
 def valid_session_id(value: Any) -> str | None:
@@ -202,14 +219,15 @@ class WebChatInput(SocketIOInput):
         if self.sio is None:
             rasa.shared.utils.io.raise_warning(
                 "The web chat output channel needs the socket server of this process; "
-                "with several Rasa servers use python-socketio's Redis manager.")
+                "set LWFD_REDIS_URL so replies reach sockets on every replica.")
             return None
         return WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Socket.io events, the page and its files, and the history endpoint."""
         # None = same origin only (engine.io compares Origin with the Host / X-Forwarded-* headers).
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.cors_allowed_origins)
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.cors_allowed_origins,
+                          client_manager=client_manager(settings().redis_url))
         bp = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
         namespace = self.namespace

@@ -56,7 +56,19 @@ def create_app(settings: Settings, *, cookie_secure: bool | None = None) -> Sani
     app.register_middleware(_security_headers, "response")
     for module in VIEW_MODULES:
         module.register(app)
+    if settings.uses_rabbitmq:
+        _consume_feed(app, settings)
     return app
+
+
+def _consume_feed(app: Sanic, settings: Settings) -> None:
+    """With RabbitMQ, the console itself consumes Rasa's events for its live feed."""
+    from bot.hub.consumer import consume
+
+    async def start(app: Sanic) -> None:
+        app.add_task(consume(settings), name="hub_feed_consumer")
+
+    app.register_listener(start, "after_server_start")
 
 
 def _is_api(request: Request) -> bool:

@@ -1,4 +1,5 @@
-"""Follow Rasa's SQL event broker (the ``events`` table) and the handoffs table.
+"""Follow Rasa's events (the SQL broker's ``events`` table, or with RabbitMQ the
+``hub_feed_events`` table ``bot/hub/consumer.py`` fills) and the handoffs table.
 
 Rasa's SQL event broker appends every event of every turn as a row with a growing id, so a
 reader that remembers the last id it saw gets each new event exactly once, from any process.
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from bot.config import Settings
 from bot.store.db import get_engine, session_scope
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,23 @@ events_table = Table(
 )
 
 
+# The same rows consumed from RabbitMQ into the app database (migration 0005, bot/hub/consumer.py).
+feed_events_table = Table(
+    "hub_feed_events", MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255)),
+    Column("data", Text),
+    Column("digest", String(64), unique=True),
+)
+
+
+def feed_source(settings: Settings) -> tuple[str, Table]:
+    """The database and table holding Rasa's events for the live feed."""
+    if settings.uses_rabbitmq:
+        return settings.database_url, feed_events_table
+    return settings.events_database_url, events_table
+
+
 def create_events_table(url: str) -> None:
     """Create the broker's table as Rasa would (tests and the benchmark, before Rasa runs)."""
     _metadata.create_all(get_engine(url))
@@ -43,23 +62,24 @@ async def in_thread(fn: Callable[[], T]) -> T:
     return await asyncio.get_running_loop().run_in_executor(None, fn)
 
 
-def last_event_id(url: str) -> int:
+def last_event_id(url: str, table: Table = events_table) -> int:
     """The newest broker event id now (0 when Rasa has not written any yet)."""
     try:
         with get_engine(url).connect() as conn:
-            return int(conn.execute(select(func.max(events_table.c.id))).scalar() or 0)
+            return int(conn.execute(select(func.max(table.c.id))).scalar() or 0)
     except (OperationalError, ProgrammingError):  # Rasa has not created the table yet
         return 0
 
 
-def events_after(url: str, sender_id: str, after_id: int, limit: int = 500) -> list[tuple[int, dict[str, Any]]]:
+def events_after(url: str, sender_id: str, after_id: int, limit: int = 500,
+                 table: Table = events_table) -> list[tuple[int, dict[str, Any]]]:
     """This person's broker events newer than ``after_id``, oldest first."""
     try:
         with get_engine(url).connect() as conn:
             rows = conn.execute(
-                select(events_table.c.id, events_table.c.data)
-                .where(events_table.c.id > after_id, events_table.c.sender_id == sender_id)
-                .order_by(events_table.c.id).limit(limit)
+                select(table.c.id, table.c.data)
+                .where(table.c.id > after_id, table.c.sender_id == sender_id)
+                .order_by(table.c.id).limit(limit)
             ).all()
     except (OperationalError, ProgrammingError):
         return []
@@ -99,7 +119,7 @@ def read_in_session(url: str, fn: Callable[[Any], T]) -> Callable[[], T]:
     return read
 
 
-def risks_seen(url: str, sender_id: str, limit: int = 200) -> list[dict[str, Any]]:
+def risks_seen(url: str, sender_id: str, limit: int = 200, table: Table = events_table) -> list[dict[str, Any]]:
     """The safety component's verdict on each of this person's messages that showed risk, oldest first.
 
     Read from the broker's events (the one record of every turn), so the Hub sees every risk
@@ -108,11 +128,11 @@ def risks_seen(url: str, sender_id: str, limit: int = 200) -> list[dict[str, Any
     try:
         with get_engine(url).connect() as conn:
             rows = conn.execute(
-                select(events_table.c.data)
-                .where(events_table.c.sender_id == sender_id,
-                       events_table.c.data.like('%"event": "user"%'),
-                       events_table.c.data.like('%"risk"%'))
-                .order_by(events_table.c.id).limit(limit)
+                select(table.c.data)
+                .where(table.c.sender_id == sender_id,
+                       table.c.data.like('%"event": "user"%'),
+                       table.c.data.like('%"risk"%'))
+                .order_by(table.c.id).limit(limit)
             ).scalars().all()
     except (OperationalError, ProgrammingError):
         return []

@@ -11,7 +11,7 @@ from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
 from bot.hub import handling, person_lines, triage
-from bot.hub.feed import POLL_SECONDS, events_after, in_thread, last_event_id
+from bot.hub.feed import POLL_SECONDS, events_after, feed_source, in_thread, last_event_id
 from bot.hub.queue import CHANNELS, OUTCOMES, REASONS, SMS_CHANNELS
 from bot.hub.rasa_client import RasaError
 from bot.hub.safety_check import as_event
@@ -56,7 +56,8 @@ async def _page(request: Request, handoff: Handoff, *, status: int = 200, error:
     ``near_reply`` shows the notice or error beside the reply box, where the worker is looking.
     """
     settings = request.app.ctx.settings
-    after_id = await in_thread(lambda: last_event_id(settings.events_database_url))
+    feed_url, feed_table = feed_source(settings)
+    after_id = await in_thread(lambda: last_event_id(feed_url, feed_table))
     lines: list[Line] = []
     events: list[dict[str, Any]] = []
     transcript_error = None
@@ -366,7 +367,7 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
         since = float(request.args.get("since", "0"))
     except ValueError:
         return response.json({"error": "Bad position."}, status=400)
-    settings = request.app.ctx.settings
+    feed_url, feed_table = feed_source(request.app.ctx.settings)
     sender_id = handoff.sender_id
     await audit(request, "view_transcript_live", sender_id=sender_id, handoff_id=handoff_id)
     resp = await request.respond(content_type="text/event-stream",
@@ -384,7 +385,7 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
     except RasaError:
         pass  # a press then shows as "(pressed a button: ...)" instead
     while True:
-        found = await in_thread(partial(events_after, settings.events_database_url, sender_id, after))
+        found = await in_thread(partial(events_after, feed_url, sender_id, after, table=feed_table))
         for row_id, event in found:
             after = row_id
             offered = offered_buttons(event)

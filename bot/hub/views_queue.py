@@ -9,7 +9,7 @@ from sanic.response import HTTPResponse
 
 from bot.hub import queue
 from bot.hub.duty import set_on_duty
-from bot.hub.feed import changes, read_in_session, risks_seen
+from bot.hub.feed import changes, feed_source, read_in_session, risks_seen
 from bot.hub.safety_check import as_event
 from bot.hub.web import PERSONAL_DATA, allow, audit, db, fragment, render
 
@@ -18,10 +18,10 @@ QUEUE_REFRESH_SECONDS = 30.0  # waiting times are re-worded at least this often
 
 def _lists_for(request: Request):
     """The queue's two lists, each row ranked with every risk seen in its conversation."""
-    events_url = request.app.ctx.settings.events_database_url
+    events_url, events_table = feed_source(request.app.ctx.settings)
 
     def risks_for(sender_id: str) -> list:
-        return risks_seen(events_url, sender_id)
+        return risks_seen(events_url, sender_id, table=events_table)
 
     def lists(session) -> dict:
         return {"waiting": queue.waiting(session, risks_for=risks_for),

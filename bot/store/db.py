@@ -23,6 +23,7 @@ Base = declarative_base()
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
+MIGRATION_LOCK_KEY = 5_021_021  # any constant: the PostgreSQL advisory lock held while migrating
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - driver hook
@@ -44,7 +45,12 @@ def get_engine(url: str | None = None) -> Engine:
                 engine = create_engine(url, future=True, connect_args={"timeout": 10})
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
-                engine = create_engine(url, future=True, pool_pre_ping=True)
+                # A pool per process: LWFD_DB_POOL_SIZE kept open, LWFD_DB_MAX_OVERFLOW more for
+                # bursts; pre-ping replaces connections PostgreSQL dropped (a restart, a failover).
+                current = settings()
+                engine = create_engine(url, future=True, pool_pre_ping=True,
+                                       pool_size=current.db_pool_size,
+                                       max_overflow=current.db_max_overflow, pool_timeout=10)
             _engines[url] = engine
         return engine
 
@@ -89,4 +95,16 @@ def migrate(url: str | None = None) -> None:
     url = url or settings().database_url
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(url), "head")
+    if not url.startswith("postgresql"):
+        command.upgrade(alembic_config(url), "head")
+        return
+    # Every replica migrates as it starts; PostgreSQL's advisory lock lets one at a time do it
+    # (the others wait, then find nothing left to do).
+    from sqlalchemy import text
+
+    with get_engine(url).connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        try:
+            command.upgrade(alembic_config(url), "head")
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})

@@ -1,0 +1,165 @@
+"""Faults on the two-replica set-up: each part goes away for a while, and nothing is lost.
+
+PostgreSQL and RabbitMQ are cut at the loopback proxy every process reaches them through
+(connections dropped, new ones refused), never by stopping the machine's services.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from bot.channels.fake_twilio import signed_webhook, webhook_params
+from tests.production.conftest import SMS_PUBLIC_URL, TWILIO_TOKEN
+from tests.production.test_replicas import feed_user_texts, turns_never_overlap, user_texts
+from tests.support.engines import wait_until
+
+pytestmark = pytest.mark.model
+
+CRISIS_NUMBERS = ("999", "116 123", "85258", "111")
+
+
+def sender(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:10]}"
+
+
+def begin(replica, person: str) -> str:
+    """Hello, yes to keeping it, for me: the reply asks what's been going on."""
+    replica.say(person, "hello there")
+    replica.say(person, "yes that's fine")
+    return replica.say(person, "it's for me")
+
+
+def slots(replica, person: str) -> dict:
+    return replica.tracker(person)["slots"]
+
+
+def test_a_rasa_server_killed_mid_conversation_and_restarted(cluster):
+    a, b = cluster.replicas
+    person = sender("killed")
+    assert "what's been going on for you" in begin(a, person)
+    a.kill_rasa()  # SIGKILL, mid-conversation
+    try:
+        assert slots(b, person)["consent"] == "yes" and slots(b, person)["introducer"] == "self"
+        assert "What matters most" in b.say(person, "my neighbour plays loud music every night")
+    finally:
+        a.start_rasa()
+        a.wait_rasa()
+    assert "What do you enjoy" in a.say(person, "i would like to sleep better")
+    tracker = a.tracker(person)
+    assert tracker["slots"]["story"] == "my neighbour plays loud music every night"
+    assert tracker["slots"]["what_matters"] == "i would like to sleep better"
+    assert turns_never_overlap(tracker)
+
+
+def test_the_action_server_down_for_a_turn(cluster):
+    a, _ = cluster.replicas
+    person = sender("noactions")
+    assert "what's been going on for you" in begin(a, person)
+    a.stop_actions()
+    try:
+        # Rasa 3.6 says nothing when a custom action fails (no honest reply yet: see
+        # docs/deploy.md); what the person said is still kept, and nothing is pretended.
+        reply = a.say(person, "my neighbour plays loud music every night")
+        assert "What matters most" not in reply
+        assert user_texts(a.tracker(person))[-1] == "my neighbour plays loud music every night"
+        crisis = a.say(sender("noactions-crisis"), "i want to end my life tonight")
+        assert all(number in crisis for number in CRISIS_NUMBERS)
+    finally:
+        a.start_actions()
+        a.wait_actions()
+    assert "What matters most" in a.say(person, "my neighbour plays loud music every night")
+
+
+def test_postgresql_briefly_unreachable_loses_nothing(cluster):
+    a, b = cluster.replicas
+    person = sender("pgdown")
+    assert "what's been going on for you" in begin(a, person)
+    replies: list[str] = []
+    cluster.engines.pg.cut()
+    try:
+        talking = threading.Thread(target=lambda: replies.append(
+            b.say(person, "my neighbour plays loud music every night")))
+        talking.start()
+        time.sleep(3)
+    finally:
+        cluster.engines.pg.restore()
+    talking.join(120)
+    assert replies and "What matters most" in replies[0]
+    texts = user_texts(a.tracker(person))
+    assert texts.count("my neighbour plays loud music every night") == 1
+    assert texts[-1] == "my neighbour plays loud music every night"
+
+
+def _text_in(replica, phone: str, body: str, sid: str) -> int:
+    params = webhook_params(phone, body, message_sid=sid)
+    headers = signed_webhook(params, SMS_PUBLIC_URL, TWILIO_TOKEN)
+    return requests.post(f"{replica.rasa_url}/webhooks/twilio/webhook", data=params, headers=headers,
+                         timeout=120).status_code
+
+
+def _sms_user_texts(cluster, phone: str) -> list[str]:
+    """The person's messages in the tracker store itself (PostgreSQL, not through the proxy)."""
+    engine = create_engine(cluster.engines.pg_url(cluster.engines.tracker_db, direct=True), future=True)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :p AND type_name = 'user' "
+                                     "ORDER BY id"), {"p": phone}).scalars().all()
+    finally:
+        engine.dispose()
+    return [json.loads(row).get("text") for row in rows]
+
+
+def test_a_twilio_webhook_retried_on_the_other_replica_is_answered_once(cluster):
+    a, b = cluster.replicas
+    phone = f"+4477009{uuid.uuid4().int % 100000:05d}"
+    sid = "SM" + uuid.uuid4().hex
+    assert _text_in(a, phone, "hello there", sid) == 200
+    replies = list(cluster.twilio.bodies_to(phone))
+    assert replies
+    assert _text_in(b, phone, "hello there", sid) == 200  # Twilio's retry, to the other server
+    assert cluster.twilio.bodies_to(phone) == replies
+    assert _sms_user_texts(cluster, phone) == ["hello there"]
+
+
+def test_an_sms_during_a_database_outage_is_handled_by_twilios_retry(cluster):
+    a, b = cluster.replicas
+    phone = f"+4477009{uuid.uuid4().int % 100000:05d}"
+    sid = "SM" + uuid.uuid4().hex
+    cluster.engines.pg.cut()
+    try:
+        status = _text_in(a, phone, "hello there", sid)
+    finally:
+        cluster.engines.pg.restore()
+    assert status >= 500  # Twilio will try again
+    assert _text_in(b, phone, "hello there", sid) == 200
+    assert cluster.twilio.bodies_to(phone)
+    assert _sms_user_texts(cluster, phone).count("hello there") == 1
+
+
+def test_rabbitmq_restarted_the_hub_feed_catches_up(cluster):
+    a, b = cluster.replicas
+    person = sender("rabbit")
+    a.say(person, "hello there")
+    cluster.engines.rabbit.cut()  # every publisher and the consumer lose RabbitMQ
+    try:
+        b.say(person, "yes that's fine")
+        a.say(person, "it's for me")
+    finally:
+        cluster.engines.rabbit.restore()
+    cluster.stop_consumer()  # and the Hub's consumer is down while more is said
+    b.say(person, "my neighbour plays loud music every night")
+    cluster.start_consumer()
+    expected = user_texts(a.tracker(person))
+    assert len(expected) == 4
+    # Events held back during the outage arrive when the connection is back, so the feed may
+    # receive them after later ones: every one, once (the transcript orders by the tracker).
+    found = wait_until(lambda: sorted(feed_user_texts(cluster.app_db, [person])[person]) == sorted(expected)
+                       or None, seconds=90)
+    assert found, f"feed has {feed_user_texts(cluster.app_db, [person])[person]}, expected {expected}"
