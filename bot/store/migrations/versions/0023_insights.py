@@ -1,7 +1,7 @@
 """Insights: the optional "about you" answers, and indexes on when records were made
 
 Revision ID: 0023_insights
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-07
 """
 import sqlalchemy as sa
