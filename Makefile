@@ -25,7 +25,7 @@ help:
 	@echo "make shell  talk to the assistant in this terminal"
 	@echo "make lint   ruff"
 	@echo "make check-data  check replies and examples: rasa data validate and our language guide"
-	@echo "make eval   safety and understanding figures on the held-back sets (JSON)"
+	@echo "make eval   safety, understanding and redaction figures on the held-back sets (JSON)"
 	@echo "make bench  benchmarks that print figures (directory search, Hub queue, risk detection)"
 
 check-python:
@@ -73,6 +73,8 @@ eval: $(STAMP) train
 	@for set in tests/data/risk_heldout.yml tests/data/risk_fresh.yml tests/data/risk_blind20.yml tests/data/risk_blind21.yml tests/data/risk_blind22.yml tests/data/risk_blind23.yml; do \
 	  $(BIN)/bot safety eval --set $$set --model "$$(ls -t models/*.tar.gz | head -n1)"; done
 	@$(BIN)/bot analyse --file tests/data/nlu_heldout.yml --summary
+	@$(BIN)/bot redact --eval tests/data/redaction_set.yml
+	@$(BIN)/bot redact --eval tests/data/redaction_fresh.yml
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_directory.py

@@ -17,6 +17,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="project folder holding domain.yml and data/ (default: this project)")
     parser.set_defaults(func=_check_data)
 
+    redact = subparsers.add_parser("redact", help="take personal details out of a message, or measure that")
+    redact.add_argument("text", nargs="?", help="a message to redact")
+    redact.add_argument("--eval", dest="eval_set", type=Path, metavar="SET",
+                        help="print recall and precision (JSON) on a labelled set, e.g. tests/data/redaction_set.yml")
+    redact.add_argument("--show", action="store_true", help="with --eval, also list what was missed or hidden")
+    redact.set_defaults(func=_redact)
+
 
 def _check_data(args: argparse.Namespace) -> int:
     from bot.coproduction.checks import check_project
@@ -34,3 +41,23 @@ def _check_data(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"- {problem}")
     return 1
+
+
+def _redact(args: argparse.Namespace) -> int:
+    import json
+
+    if args.eval_set:
+        from bot.coproduction.redact_eval import evaluate
+
+        figures = evaluate(args.eval_set).as_dict()
+        if not args.show:
+            figures = {k: v for k, v in figures.items() if k not in ("missed", "false_alarms")}
+        print(json.dumps(figures, indent=None if not args.show else 2))
+        return 0
+    if not args.text:
+        print("Give a message to redact, or --eval SET.")
+        return 2
+    from bot.coproduction.redact import redact
+
+    print(redact(args.text))
+    return 0
