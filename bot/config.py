@@ -43,6 +43,9 @@ class Settings:
     twilio_number: str = "+447700900000"
     twilio_api_base: str = ""  # empty: Twilio's real API; tests point it at the fake on loopback
     public_sms_webhook_url: str = "http://localhost:5005/webhooks/twilio/webhook"
+    # Co-production: the git working tree whose domain.yml and data/ approved changes are written to.
+    data_repo: Path = REPO_ROOT
+    review_confidence_below: float = 0.6  # a message the assistant understood less surely is kept for review
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,6 +69,8 @@ class Settings:
             twilio_number=_env("TWILIO_NUMBER", base.twilio_number),
             twilio_api_base=_env("LWFD_TWILIO_API_BASE", base.twilio_api_base),
             public_sms_webhook_url=_env("LWFD_PUBLIC_SMS_WEBHOOK_URL", base.public_sms_webhook_url),
+            data_repo=Path(_env("LWFD_DATA_REPO", str(base.data_repo))),
+            review_confidence_below=float(_env("LWFD_REVIEW_CONFIDENCE_BELOW", str(base.review_confidence_below))),
         )
 
 
