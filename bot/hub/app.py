@@ -15,7 +15,7 @@ from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
 from bot.config import Settings
-from bot.hub import views_auth, views_conversation, views_lead, views_queue
+from bot.hub import views_auth, views_conversation, views_lead, views_queue, views_review
 from bot.hub.auth import StaffIdentity, csrf_ok, identify
 from bot.hub.feed import in_thread
 from bot.hub.rasa_client import RasaClient
@@ -52,7 +52,7 @@ def create_app(settings: Settings, *, cookie_secure: bool | None = None) -> Sani
 
     app.register_middleware(_access, "request")
     app.register_middleware(_security_headers, "response")
-    for module in (views_auth, views_queue, views_conversation, views_lead):
+    for module in (views_auth, views_queue, views_conversation, views_lead, views_review):
         module.register(app)
     return app
 
