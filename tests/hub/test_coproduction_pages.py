@@ -111,3 +111,85 @@ def test_a_reply_is_checked_at_once_and_shown_as_a_text(console):
                              text="Take care of yourself. You can message us again any time.", reason="warmer")
     assert proposed.status_code == 303
     assert "New wording for" in vol.page("/coproduction/proposals").text
+
+
+@pytest.mark.browser
+def test_in_chromium_a_volunteer_labels_and_proposes_and_a_lead_approves(console):
+    """The issue's browser path as far as it is built: redacted inbox, label, propose wording, approve.
+
+    Set LWFD_SCREENSHOTS=DIR to keep a screenshot of each page (docs/co-production.md uses them).
+    """
+    import os
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.support.webchat import CHROMIUM, CHROMIUM_ARGS
+
+    hub, rasa, repo, _ = console
+    rasa.broker_write("+447700900555", {
+        "event": "user", "text": "hiya im Priya, 07700 900555, cant pay the leccy this month",
+        "parse_data": {"intent": {"name": "greet", "confidence": 0.41}, "entities": []}})
+    shots = os.environ.get("LWFD_SCREENSHOTS")
+
+    def shot(page, name: str) -> None:
+        if shots:
+            page.screenshot(path=str(Path(shots) / f"coproduction-{name}.png"), full_page=False)
+
+    def login(page, username: str) -> None:
+        page.goto(hub.url + "/login")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Log in").click()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            login(page, "vol")
+            expect(page.get_by_role("heading", name="Co-production")).to_be_visible()
+            shot(page, "start")
+            page.get_by_role("link", name="Review inbox").first.click()
+            card = page.locator(".review-item").filter(has_text="cant pay the leccy")
+            expect(card).to_contain_text("hiya im [name], [phone number], cant pay the leccy this month")
+            expect(page.locator("body")).not_to_contain_text("Priya")
+            expect(page.locator("body")).not_to_contain_text("900555")
+            card.get_by_label("What did the person mean?").select_option("share_story")
+            card.get_by_label("Money, debt, benefits and bills").check()
+            card.get_by_label("The example to learn from").fill("cant pay the leccy this month")
+            card.get_by_label("Why (one line for the lead)").fill("People say leccy for electricity")
+            shot(page, "inbox")
+            card.get_by_role("button", name="Propose this example").click()
+            expect(page.get_by_role("heading", name="Proposed changes")).to_be_visible()
+            expect(page.locator("body")).to_contain_text("data/nlu/story_money.yml")
+
+            page.get_by_role("link", name="What the assistant says").click()
+            shot(page, "replies")
+            page.get_by_role("link", name="Change utter_goodbye").click()
+            page.get_by_label("New wording").fill("Take care. The Hub will call each patient soon.")
+            page.get_by_role("button", name="Check it").click()
+            expect(page.get_by_role("alert")).to_contain_text('says "patient"')
+            page.get_by_label("New wording").fill("Take care of yourself. You can message us again any time.")
+            page.get_by_role("button", name="Check it").click()
+            expect(page.get_by_role("status")).to_contain_text("passes our language guide")
+            expect(page.locator(".review-sms")).to_contain_text("1 text")
+            page.get_by_label("Why (one line for the lead)").fill("Warmer goodbye")
+            shot(page, "edit")
+            page.get_by_role("button", name="Propose this change").click()
+            expect(page.locator("body")).to_contain_text("New wording for")
+            page.get_by_role("button", name="Log out vol").click()
+
+            login(page, "lee")
+            page.goto(hub.url + "/coproduction/proposals")
+            shot(page, "proposals")
+            for row_text in ("Take care of yourself", "cant pay the leccy"):
+                row = page.locator("tr").filter(has_text=row_text)
+                row.get_by_role("button", name="Approve").click()
+                expect(page.locator("tr").filter(has_text=row_text)).to_contain_text("Approved")
+            shot(page, "approved")
+        finally:
+            browser.close()
+
+    assert "    - cant pay the leccy this month\n" in (repo / "data/nlu/story_money.yml").read_text()
+    assert '"Take care of yourself. You can message us again any time."' in (repo / "domain.yml").read_text()
+    log = subprocess.run(["git", "-C", str(repo), "log", "--format=%B"], capture_output=True, text=True).stdout
+    assert log.count("Reviewed-by: lee") >= 2 and "People say leccy" in log
