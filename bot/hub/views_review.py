@@ -14,6 +14,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from bot import taxonomy
+from bot.coproduction import candidate as cand
 from bot.coproduction import proposals as props
 from bot.coproduction import review
 from bot.coproduction.checks import domain_intents
@@ -28,6 +29,10 @@ GROUP = ("coproduction", "lead")
 
 def _root(request: Request) -> Path:
     return Path(request.app.ctx.settings.data_repo)
+
+
+def _candidates(request: Request) -> Path:
+    return _root(request) / "var" / "candidates"
 
 
 @allow(*GROUP)
@@ -164,11 +169,18 @@ async def proposals_page(request: Request) -> HTTPResponse:
 async def _decide(request: Request, proposal_id: int, action: str) -> HTTPResponse:
     root, lead = _root(request), request.ctx.staff.username
 
+    status = await in_thread(lambda: cand.read_status(_candidates(request), proposal_id))
+
     def run(session: Session) -> str:
         proposal = session.get(Proposal, proposal_id)
         if proposal is None:
             raise props.ProposalError("That change is not there any more.")
         if action == "approve":
+            if status.phase in ("training", "measuring"):
+                raise props.ProposalError("The candidate is still being trained: wait until it is ready.")
+            if status.safety_lowered:
+                raise props.ProposalError("This change lowers a safety figure (" + ", ".join(status.safety_lowered)
+                                          + "), so it cannot be approved.")
             return props.approve(session, proposal, lead, root)
         if action == "refuse":
             props.refuse(session, proposal, lead)
@@ -182,7 +194,69 @@ async def _decide(request: Request, proposal_id: int, action: str) -> HTTPRespon
         return render(request, "review_proposals.html", status=422, title="Proposed changes", rows=rows,
                       error=str(error))
     await audit(request, f"coproduction_{action}", detail=f"proposal {proposal_id} {commit}".strip())
+    if action == "approve" and status.phase == "ready" and status.model:
+        settings = request.app.ctx.settings
+        try:
+            live = await in_thread(lambda: cand.go_live(root, Path(status.model), proposal_id))
+            await cand.load_into_rasa(settings.rasa_url, settings.rasa_token, live)
+        except props.ProposalError as error:
+            rows = await db(request, props.pending)
+            return render(request, "review_proposals.html", status=502, title="Proposed changes", rows=rows,
+                          error=f"The change is saved, but the assistant is not using it yet. {error}")
+        await audit(request, "coproduction_model_loaded", detail=f"proposal {proposal_id} {live.name}")
     return response.redirect("/coproduction/proposals", status=303)
+
+
+async def _proposal(request: Request, proposal_id: int) -> Proposal | None:
+    def load(session: Session) -> Proposal | None:
+        proposal = session.get(Proposal, proposal_id)
+        if proposal is not None:
+            session.expunge(proposal)
+        return proposal
+    return await db(request, load)
+
+
+def _try_page(request: Request, proposal: Proposal, status: int = 200, **extra) -> HTTPResponse:
+    workdir = _candidates(request)
+    state = cand.read_status(workdir, int(proposal.id))
+    return render(request, "review_try.html", status=status, title="Try the change", proposal=proposal,
+                  state=state, progress=cand.progress(workdir, int(proposal.id)), **extra)
+
+
+@allow(*GROUP)
+async def try_page(request: Request, proposal_id: int) -> HTTPResponse:
+    proposal = await _proposal(request, proposal_id)
+    if proposal is None:
+        return render(request, "error.html", status=404, title="Not found", message="That change is not there.")
+    return await in_thread(lambda: _try_page(request, proposal))
+
+
+@allow(*GROUP)
+async def train_candidate(request: Request, proposal_id: int) -> HTTPResponse:
+    proposal = await _proposal(request, proposal_id)
+    if proposal is None or proposal.status != "proposed":
+        return response.redirect("/coproduction/proposals", status=303)
+    await in_thread(lambda: cand.start(_candidates(request), _root(request), proposal))
+    await audit(request, "coproduction_train_candidate", detail=f"proposal {proposal_id}")
+    return response.redirect(f"/coproduction/proposals/{proposal_id}/try", status=303)
+
+
+@allow(*GROUP)
+async def try_message(request: Request, proposal_id: int) -> HTTPResponse:
+    proposal = await _proposal(request, proposal_id)
+    if proposal is None:
+        return response.redirect("/coproduction/proposals", status=303)
+    text = (request.form.get("text") or "").strip()
+    state = await in_thread(lambda: cand.read_status(_candidates(request), proposal_id))
+    if not text or state.phase != "ready" or not state.model:
+        return await in_thread(lambda: _try_page(request, proposal, status=422, said=text,
+                                                 answer=None, error="Train the candidate first, then type a message."))
+    try:
+        answer = await in_thread(lambda: cand.try_message(Path(state.model), text))
+        error = ""
+    except props.ProposalError as failure:
+        answer, error = None, str(failure)
+    return await in_thread(lambda: _try_page(request, proposal, said=text, answer=answer, error=error))
 
 
 @allow(*LEADS)
@@ -209,6 +283,11 @@ def register(app: Sanic) -> None:
     app.add_route(check_or_propose_reply, "/coproduction/replies/edit", methods=["POST"], name="review_edit_post")
     app.add_route(examples, "/coproduction/examples", methods=["GET"], name="review_examples")
     app.add_route(proposals_page, "/coproduction/proposals", methods=["GET"], name="review_proposals")
+    app.add_route(try_page, "/coproduction/proposals/<proposal_id:int>/try", methods=["GET"], name="review_try")
+    app.add_route(try_message, "/coproduction/proposals/<proposal_id:int>/try", methods=["POST"],
+                  name="review_try_post")
+    app.add_route(train_candidate, "/coproduction/proposals/<proposal_id:int>/train", methods=["POST"],
+                  name="review_train")
     app.add_route(approve, "/coproduction/proposals/<proposal_id:int>/approve", methods=["POST"],
                   name="review_approve")
     app.add_route(refuse, "/coproduction/proposals/<proposal_id:int>/refuse", methods=["POST"], name="review_refuse")
