@@ -193,3 +193,35 @@ def test_in_chromium_a_volunteer_labels_and_proposes_and_a_lead_approves(console
     assert '"Take care of yourself. You can message us again any time."' in (repo / "domain.yml").read_text()
     log = subprocess.run(["git", "-C", str(repo), "log", "--format=%B"], capture_output=True, text=True).stdout
     assert log.count("Reviewed-by: lee") >= 2 and "People say leccy" in log
+
+
+def test_a_lead_cannot_approve_a_change_whose_trial_lowers_a_safety_figure(console):
+    import json
+
+    hub, _, repo, _ = console
+    vol = Staff(hub.url)
+    vol.login("vol")
+    replies = vol.page("/coproduction/replies").text
+    line = re.search(r'href="/coproduction/replies/edit\?name=utter_carry_on&(?:amp;)?line=(\d+)"', replies).group(1)
+    vol.page(f"/coproduction/replies/edit?name=utter_carry_on&line={line}")
+    assert vol.post_form("/coproduction/replies/edit", name="utter_carry_on", line=line, action="propose",
+                         text="OK, let's keep going.", reason="plainer").status_code == 303
+    proposals = vol.page("/coproduction/proposals").text
+    proposal_id = re.search(r'id="proposal-(\d+)"[^<]*<td>New wording for <strong>utter_carry_on', proposals).group(1)
+    base = repo / "var" / "candidates" / f"candidate-{proposal_id}"
+    base.mkdir(parents=True)
+    before = {"understanding": {"intent_accuracy": 0.9},
+              "safety": {"recall_high": 0.97, "recall_possible": 0.8, "false_alarm_rate_high": 0.01}}
+    after = {"understanding": {"intent_accuracy": 0.91},
+             "safety": {"recall_high": 0.95, "recall_possible": 0.8, "false_alarm_rate_high": 0.01}}
+    (base / "status.json").write_text(json.dumps({"phase": "ready", "message": "Ready to try.",
+                                                  "model": str(base / "none.tar.gz"), "before": before,
+                                                  "after": after}))
+    trial = html.unescape(vol.page(f"/coproduction/proposals/{proposal_id}/try").text)
+    assert "lowers a safety figure" in trial and "0.95" in trial
+    lead = Staff(hub.url)
+    lead.login("lee")
+    lead.page("/coproduction/proposals")
+    refused = lead.post_form(f"/coproduction/proposals/{proposal_id}/approve")
+    assert refused.status_code == 422 and "lowers a safety figure" in html.unescape(refused.text)
+    assert "OK, let's keep going." not in (repo / "domain.yml").read_text()
