@@ -101,10 +101,10 @@ def measure(model: Path) -> dict[str, Any]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _train(base: Path, project: Path, data_repo: Path) -> None:
+def _train(base: Path, project: Path, data_repo: Path, cache_dir: Path) -> None:
     log = base / "train.log"
     env = _env()
-    env["RASA_CACHE_DIRECTORY"] = str(data_repo / ".rasa" / "cache")  # reuse what the change does not touch
+    env["RASA_CACHE_DIRECTORY"] = str(cache_dir)  # reuse what the change does not touch
     rasa = Path(sys.executable).with_name("rasa")
     command = ["nice", str(rasa), "train", "--num-threads", "2", "--fixed-model-name", "candidate",
                "--out", str(base / "models"), "--domain", "domain.yml", "--data", "data", "--config", "config.yml"]
@@ -126,8 +126,11 @@ def _train(base: Path, project: Path, data_repo: Path) -> None:
     _write_status(base, phase="ready", message="Ready to try.", before=before, after=after)
 
 
-def start(workdir: Path, data_repo: Path, proposal: Proposal) -> CandidateStatus:
-    """Copy the data, write the change in, and train in a background thread."""
+def start(workdir: Path, data_repo: Path, proposal: Proposal, cache_dir: Path | None = None) -> CandidateStatus:
+    """Copy the data, write the change in, and train in a background thread.
+
+    ``cache_dir`` is Rasa's training cache (default: the data repository's ``.rasa/cache``).
+    """
     base = folder(workdir, int(proposal.id))
     current = read_status(workdir, int(proposal.id))
     if current.phase in ("training", "measuring"):
@@ -141,7 +144,8 @@ def start(workdir: Path, data_repo: Path, proposal: Proposal) -> CandidateStatus
     shutil.copytree(data_repo / "data", project / "data")
     write_change(project, proposal)
     _write_status(base, phase="training", message="Training the candidate. This takes a few minutes.")
-    threading.Thread(target=_train, args=(base, project, data_repo), daemon=True,
+    cache = cache_dir or data_repo / ".rasa" / "cache"
+    threading.Thread(target=_train, args=(base, project, data_repo, cache), daemon=True,
                      name=f"candidate-{proposal.id}").start()
     return read_status(workdir, int(proposal.id))
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from bot.coproduction.proposals import (
 from bot.coproduction.review import collect, label, topic_file, why_review
 from bot.hub.feed import create_events_table, events_table
 from bot.store.db import get_engine, migrate, session_scope
+from tests.coproduction.support import last_commit, make_data_repo
 
 
 def user(text: str, intent: str, confidence: float, ts: float, entities=()) -> dict:
@@ -86,19 +85,7 @@ def test_a_story_about_a_need_goes_to_that_topic_file():
 @pytest.fixture()
 def data_repo(tmp_path: Path) -> Path:
     """A git copy of the project's data, so approving writes and commits there."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("domain.yml", "config.yml"):
-        shutil.copy(REPO_ROOT / name, root / name)
-    shutil.copytree(REPO_ROOT / "data", root / "data")
-    who = ["-c", "user.name=t", "-c", "user.email=t@localhost"]
-    for args in (["init", "-q"], ["add", "."], [*who, "commit", "-qm", "start"]):
-        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
-    return root
-
-
-def git_log(root: Path) -> str:
-    return subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%B"], capture_output=True, text=True).stdout
+    return make_data_repo(tmp_path / "repo")
 
 
 def test_label_then_approve_writes_the_example_into_the_topic_file_and_commits(dbs, data_repo):
@@ -117,7 +104,7 @@ def test_label_then_approve_writes_the_example_into_the_topic_file_and_commits(d
         sha = approve(session, proposal, "lead1", data_repo)
     text = (data_repo / "data/nlu/story_housing.yml").read_text()
     assert "    - my landlrd wants me out by friday\n" in text
-    message = git_log(data_repo)
+    message = last_commit(data_repo)
     assert "Proposed-by: vol1" in message and "Reviewed-by: lead1" in message and "misspell" in message
     with session_scope(app_db) as session:
         proposal = session.execute(select(Proposal)).scalar_one()
@@ -142,7 +129,7 @@ def test_a_reply_change_is_checked_and_written_in_place(dbs, data_repo):
         approve(session, proposal, "lead1", data_repo)
     written = (data_repo / "domain.yml").read_text()
     assert '- text: "Take care of yourself. You can message us again any time."' in written
-    assert "New wording for utter_goodbye" in git_log(data_repo)
+    assert "New wording for utter_goodbye" in last_commit(data_repo)
 
 
 def test_a_change_that_breaks_the_guide_is_refused_and_the_file_put_back(dbs, data_repo):

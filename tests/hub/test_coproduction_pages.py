@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,25 +12,8 @@ import pytest
 
 from bot.hub.feed import create_events_table
 from bot.store.db import migrate
+from tests.coproduction.support import last_commit, make_data_repo
 from tests.hub.support import HubProcess, RasaStandIn, Staff, make_user
-from tests.support.stack import REPO
-
-
-def make_data_repo(root: Path) -> Path:
-    """A git copy of the project's domain and data: approvals write and commit here."""
-    root.mkdir()
-    for name in ("domain.yml", "config.yml"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "data", root / "data")
-    who = ["-c", "user.name=t", "-c", "user.email=t@localhost"]
-    for args in (["init", "-q"], ["add", "."], [*who, "commit", "-qm", "start"]):
-        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
-    return root
-
-
-def last_commit(root: Path) -> str:
-    return subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%B"], capture_output=True,
-                          text=True, check=True).stdout
 
 
 @pytest.fixture(scope="module")
