@@ -128,11 +128,21 @@ def _add_example(path: Path, intent: str, text: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def _current_line(root: Path, proposal: Proposal) -> int:
+    """Where the reply's text is now: another approved change may have moved it."""
+    versions = [r for r in read_responses(root / proposal.target_file, root) if r.name == proposal.target]
+    if proposal.old_text is not None:
+        versions = [r for r in versions if r.text == proposal.old_text]
+    if not versions:
+        raise ProposalError(f"The reply {proposal.target} has changed since this was proposed: propose it again.")
+    return min(versions, key=lambda r: abs(r.line - int(proposal.target_line or 0))).line
+
+
 def write_change(root: Path, proposal: Proposal) -> Path:
     """Write the proposal into its file; return the file changed."""
     path = root / proposal.target_file
     if proposal.kind == "reply":
-        _replace_reply_text(path, int(proposal.target_line or 0), proposal.new_text)
+        _replace_reply_text(path, _current_line(root, proposal), proposal.new_text)
     elif proposal.kind == "example":
         path.parent.mkdir(parents=True, exist_ok=True)
         _add_example(path, proposal.target, proposal.new_text)

@@ -152,3 +152,29 @@ def test_an_example_check_names_a_left_in_placeholder_and_a_clash():
     assert [p.check for p in problems] == ["placeholder"]
     problems = check_example_text(REPO_ROOT, "share_story", "yes", "data/nlu/story_general.yml")
     assert [p.check for p in problems] == ["two_intents"]
+
+
+def test_a_reply_moved_by_an_earlier_change_is_still_found_and_a_changed_one_is_refused(dbs, data_repo):
+    app_db, _ = dbs
+    lines = (data_repo / "domain.yml").read_text().splitlines()
+    consent = next(i for i, v in enumerate(lines, start=1) if "utter_ask_consent:" in v) + 1
+    goodbye = next(i for i, v in enumerate(lines, start=1) if "utter_goodbye:" in v) + 1
+    with session_scope(app_db) as session:
+        first = Proposal(kind="reply", target_file="domain.yml", target="utter_ask_consent", target_line=consent,
+                         old_text=None, new_text="Hello. Is it OK for us to keep what you tell me?", reason="shorter",
+                         proposed_by="vol1", status="proposed")
+        second = Proposal(kind="reply", target_file="domain.yml", target="utter_goodbye", target_line=goodbye,
+                          old_text="Take care. You can message again any time.", new_text="Take care, and bye.",
+                          reason="x", proposed_by="vol1", status="proposed")
+        stale = Proposal(kind="reply", target_file="domain.yml", target="utter_goodbye", target_line=goodbye,
+                         old_text="Some words it no longer says.", new_text="Bye for now.", reason="x",
+                         proposed_by="vol1", status="proposed")
+        session.add_all([first, second, stale])
+        session.flush()
+        approve(session, first, "lead1", data_repo)  # the consent text shrinks from 4 lines to 1
+        approve(session, second, "lead1", data_repo)
+        with pytest.raises(ProposalError, match="has changed since"):
+            approve(session, stale, "lead1", data_repo)
+    written = (data_repo / "domain.yml").read_text()
+    assert '- text: "Take care, and bye."' in written
+    assert '- text: "Hello. Is it OK for us to keep what you tell me?"' in written
