@@ -143,7 +143,7 @@ def start(workdir: Path, data_repo: Path, proposal: Proposal, cache_dir: Path | 
         shutil.copy(data_repo / name, project / name)
     shutil.copytree(data_repo / "data", project / "data")
     write_change(project, proposal)
-    _write_status(base, phase="training", message="Training the candidate. This takes a few minutes.")
+    _write_status(base, phase="training", message="Training the trial version. This can take up to half an hour.")
     cache = cache_dir or data_repo / ".rasa" / "cache"
     threading.Thread(target=_train, args=(base, project, data_repo, cache), daemon=True,
                      name=f"candidate-{proposal.id}").start()
