@@ -16,7 +16,7 @@ PYTHON310 := $(shell \
 	elif python3.10 -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then echo python3.10; \
 	fi)
 
-.PHONY: help run test train shell lint eval bench check-python clean
+.PHONY: help run test train shell lint eval bench check-data check-python clean
 
 help:
 	@echo "make run    set everything up, train if needed, and start the assistant"
@@ -24,7 +24,8 @@ help:
 	@echo "make train  train the model if the data changed"
 	@echo "make shell  talk to the assistant in this terminal"
 	@echo "make lint   ruff"
-	@echo "make eval   safety and understanding figures on the held-back sets and real posts (JSON, counts only)"
+	@echo "make check-data  check replies and examples: rasa data validate and our language guide"
+	@echo "make eval   safety, understanding and redaction figures on the held-back sets and real posts (JSON, counts only)"
 	@echo "make bench  benchmarks that print figures (directory search, Hub queue, risk detection)"
 
 check-python:
@@ -54,8 +55,15 @@ shell: $(STAMP) train
 lint: $(STAMP)
 	$(BIN)/ruff check bot actions tests bench scripts
 
+# The co-production checks: Rasa's own, then our language guide (data/language.yml), reading
+# ease, SMS length, examples and word lists. CHECK_ROOT=DIR checks another copy of the project.
+CHECK_ROOT ?= .
+check-data: $(STAMP)
+	$(BIN)/rasa data validate --quiet --domain $(CHECK_ROOT)/domain.yml --data $(CHECK_ROOT)/data --config $(CHECK_ROOT)/config.yml
+	$(BIN)/bot check-data --root $(CHECK_ROOT)
+
 test: $(STAMP)
-	$(BIN)/rasa data validate --quiet
+	$(MAKE) --no-print-directory check-data
 	$(MAKE) --no-print-directory train
 	$(BIN)/ruff check bot actions tests bench scripts
 	$(BIN)/bot rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors --out var/test-results/core --quiet
@@ -66,6 +74,8 @@ eval: $(STAMP) train
 	  $(BIN)/bot safety eval --set $$set --model "$$(ls -t models/*.tar.gz | head -n1)"; done
 	@$(BIN)/bot analyse --file tests/data/nlu_heldout.yml --summary
 	@$(BIN)/bot safety eval --real --part test --model "$$(ls -t models/*.tar.gz | head -n1)"
+	@$(BIN)/bot redact --eval tests/data/redaction_set.yml
+	@$(BIN)/bot redact --eval tests/data/redaction_fresh.yml
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_directory.py

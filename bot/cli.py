@@ -19,6 +19,7 @@ ROOMS = [
     "bot.hub.commands",
     "bot.insights.commands",
     "bot.engines.commands",
+    "bot.coproduction.commands",
 ]
 
 

@@ -54,6 +54,9 @@ class Settings:
     db_pool_size: int = 5  # pooled connections per process and database (PostgreSQL only)
     db_max_overflow: int = 10  # extra connections allowed for bursts, closed when returned
     tracker_retry_seconds: float = 8.0  # how long a turn waits for the tracker database to come back
+    # Co-production: the git working tree whose domain.yml and data/ approved changes are written to.
+    data_repo: Path = REPO_ROOT
+    review_confidence_below: float = 0.6  # a message the assistant understood less surely is kept for review
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -85,6 +88,8 @@ class Settings:
             db_pool_size=int(_env("LWFD_DB_POOL_SIZE", str(base.db_pool_size))),
             db_max_overflow=int(_env("LWFD_DB_MAX_OVERFLOW", str(base.db_max_overflow))),
             tracker_retry_seconds=float(_env("LWFD_TRACKER_RETRY_SECONDS", str(base.tracker_retry_seconds))),
+            data_repo=Path(_env("LWFD_DATA_REPO", str(base.data_repo))),
+            review_confidence_below=float(_env("LWFD_REVIEW_CONFIDENCE_BELOW", str(base.review_confidence_below))),
         )
 
     @property

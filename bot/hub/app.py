@@ -15,7 +15,15 @@ from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
 from bot.config import Settings
-from bot.hub import views_auth, views_conversation, views_insights, views_introductions, views_lead, views_queue
+from bot.hub import (
+    views_auth,
+    views_conversation,
+    views_insights,
+    views_introductions,
+    views_lead,
+    views_queue,
+    views_review,
+)
 from bot.hub.auth import StaffIdentity, csrf_ok, identify
 from bot.hub.feed import in_thread
 from bot.hub.rasa_client import RasaClient
@@ -27,7 +35,8 @@ SESSION_COOKIE = "lwfd_hub_session"
 LOGIN_COOKIE = "lwfd_hub_login"
 _names = itertools.count(1)
 # Each module's ``register(app)`` adds its routes; a new page is one more module here.
-VIEW_MODULES = (views_auth, views_queue, views_conversation, views_introductions, views_lead, views_insights)
+VIEW_MODULES = (views_auth, views_queue, views_conversation, views_introductions, views_lead, views_insights,
+                views_review)
 
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")

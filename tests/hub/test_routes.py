@@ -35,7 +35,7 @@ def test_every_route_refuses_a_request_without_a_login(hub, hub_dbs):
     for name, method, path, _ in _routes():
         if name in PUBLIC:
             continue
-        url = hub.url + re.sub(r"<[a-z_]+_id:int>", str(handoff), path)  # any record number
+        url = hub.url + re.sub(r"<\w+:int>", str(handoff), path)
         answer = requests.request(method, url, data={"text": "hello", "csrf_token": "x"},
                                   allow_redirects=False, timeout=5)
         if path.startswith("/api/"):
