@@ -167,7 +167,8 @@ async def reply(request: Request, handoff_id: int) -> HTTPResponse:
                                      f"{len(parts)} separate texts, split as shown below. Tick the box to "
                                      "send it like that, or shorten it.", parts)
     try:
-        await request.app.ctx.rasa.send_worker_message(handoff.sender_id, text.strip(), staff.display_name)
+        await request.app.ctx.rasa.send_worker_message(handoff.sender_id, text.strip(), staff.display_name,
+                                                       channel=handoff.channel)
     except RasaError as problem:
         return await refuse(502, f"Not sent: {problem}")
     await audit(request, "reply", sender_id=handoff.sender_id, handoff_id=handoff_id,

@@ -64,6 +64,7 @@ class RasaStack:
     workdir: Path
     model: Path
     token: str = "test-token"
+    action_token: str = "test-action-token-0123456789"
     with_actions: bool = True
     extra_env: dict[str, str] = field(default_factory=dict)
     credentials: dict[str, Any] = field(default_factory=lambda: {"rest": None})
@@ -106,6 +107,10 @@ class RasaStack:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "PYTHONWARNINGS": "ignore",
             "LWFD_NOW_FILE": str(self.workdir / "now.txt"),
+            # Loopback test servers: built-in Hub and Twilio secrets allowed (production-mode
+            # stacks set LWFD_ENV=production and real secrets in extra_env).
+            "LWFD_ENV": "development",
+            "LWFD_ACTION_TOKEN": self.action_token,
         })
         env.update(self.extra_env)
         return env
@@ -114,7 +119,8 @@ class RasaStack:
         import yaml
 
         endpoints = {
-            "action_endpoint": {"url": self.actions_url},
+            "action_endpoint": {"url": self.actions_url,
+                                "headers": {"Authorization": f"Bearer {self.env()['LWFD_ACTION_TOKEN']}"}},
             "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.workdir / "tracker.db")},
             "lock_store": {"type": "in_memory"},
             "event_broker": {"type": "SQL", "dialect": "sqlite", "db": str(self.workdir / "events.db")},
@@ -122,7 +128,10 @@ class RasaStack:
         endpoints_file = self.workdir / "endpoints.yml"
         endpoints_file.write_text(yaml.safe_dump(endpoints))
         credentials_file = self.workdir / "credentials.yml"
-        credentials_file.write_text(yaml.safe_dump(self.credentials))
+        # "rest" means the project's REST channel, as credentials.yml has it (not Rasa's own).
+        credentials = {("bot.channels.rest.GuardedRestInput" if name == "rest" else name): value
+                       for name, value in self.credentials.items()}
+        credentials_file.write_text(yaml.safe_dump(credentials))
         return endpoints_file, credentials_file
 
     def start(self) -> RasaStack:
@@ -147,7 +156,8 @@ class RasaStack:
     def start_actions(self) -> None:
         log = self.workdir / "actions.log"
         self._actions = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+            [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions",
+             "--host", "127.0.0.1", "--port", str(self.actions_port)],
             cwd=REPO, env=self.env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
         _wait_http(f"http://127.0.0.1:{self.actions_port}/health", self._actions, log)
@@ -173,9 +183,12 @@ class RasaStack:
 
     # --- talking to it ----------------------------------------------------------------------
 
-    def send(self, sender: str, text: str) -> list[dict[str, Any]]:
+    def send(self, sender: str, text: str, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
         """One message in over the REST channel; the bot's replies out."""
-        return http_json("POST", self.rasa_url + "/webhooks/rest/webhook", {"sender": sender, "message": text})
+        rest_token = self.env().get("LWFD_REST_TOKEN")
+        auth = {"Authorization": f"Bearer {rest_token}"} if rest_token else {}
+        return http_json("POST", self.rasa_url + "/webhooks/rest/webhook", {"sender": sender, "message": text},
+                         headers={**auth, **(headers or {})})
 
     def say(self, sender: str, text: str) -> str:
         """Like send, but the replies' text joined, for readable assertions."""
