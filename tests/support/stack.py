@@ -111,6 +111,9 @@ class RasaStack:
             # stacks set LWFD_ENV=production and real secrets in extra_env).
             "LWFD_ENV": "development",
             "LWFD_ACTION_TOKEN": self.action_token,
+            # every test talks from 127.0.0.1, often fast: the rate limits are tested on their own
+            "LWFD_RATE_SENDER": "1000",
+            "LWFD_RATE_ADDRESS": "100000",
         })
         env.update(self.extra_env)
         return env
