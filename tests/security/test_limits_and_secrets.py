@@ -51,3 +51,13 @@ def test_the_rasa_server_needs_a_strong_api_token():
     assert rasa_server_problems(["rasa", "run", "--enable-api", "--auth-token", "dev-token-change-me"], strong)
     assert any("LWFD_ACTION_TOKEN" in p for p in rasa_server_problems(["rasa", "run"], Settings()))
     assert rasa_server_problems(["rasa", "run", "--enable-api"], Settings(environment="development")) == []
+
+
+def test_hub_cookies_are_secure_outside_development(monkeypatch):
+    from bot.hub.app import _cookie_secure_default
+
+    monkeypatch.delenv("LWFD_HUB_COOKIE_SECURE", raising=False)
+    assert _cookie_secure_default(Settings()) is True
+    assert _cookie_secure_default(Settings(environment="development")) is False
+    monkeypatch.setenv("LWFD_HUB_COOKIE_SECURE", "0")
+    assert _cookie_secure_default(Settings()) is False
