@@ -11,7 +11,7 @@ from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
 from bot.hub import handling
-from bot.hub.feed import POLL_SECONDS, events_after, in_thread, last_event_id
+from bot.hub.feed import POLL_SECONDS, Recheck, events_after, in_thread, last_event_id, session_still_valid
 from bot.hub.queue import CHANNELS, OUTCOMES, REASONS, SMS_CHANNELS
 from bot.hub.rasa_client import RasaError
 from bot.hub.safety_check import as_event
@@ -243,6 +243,8 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
     handoff = await db(request, lambda s: handling.get(s, handoff_id))
     if handoff is None or not _may_see(request.ctx.staff, handoff):
         return response.json({"error": "Not available."}, status=404)
+    if handoff.status not in OPEN:  # nothing live to follow; 204 stops the browser reconnecting
+        return response.empty(status=204)
     try:
         after = int(request.args.get("after", "0"))
         since = float(request.args.get("since", "0"))
@@ -257,8 +259,15 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
     status = _status_of(handoff)
     last_safety = None
     idle = 0.0
+    token = request.ctx.session_token
+    recheck = Recheck()
     while True:
         found = await in_thread(partial(events_after, settings.events_database_url, sender_id, after))
+        # Still logged in? Asked every few seconds, and always before a person's words are sent.
+        if (found or recheck.due()) and not await in_thread(
+                partial(session_still_valid, settings.database_url, token)):
+            await _send(resp, "end", {"reason": "logged_out"})
+            return None
         for row_id, event in found:
             after = row_id
             if float(event.get("timestamp") or 0.0) <= since:
@@ -275,6 +284,9 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
         if current != status:
             status = current
             await _send(resp, "status", {"status": current[0], "claimed_by": current[1]})
+        if current[0] not in OPEN:  # closed, handed back or gone: nothing more is sent
+            await _send(resp, "end", {"reason": current[0]})
+            return None
         safety = await request.app.ctx.safety.latest()  # waits 2 s at most; refreshed behind
         if safety is not None and safety != last_safety:
             last_safety = safety
