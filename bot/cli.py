@@ -17,6 +17,7 @@ ROOMS = [
     "bot.store.commands",
     "bot.nlu.commands",
     "bot.hub.commands",
+    "bot.personal_commands",
 ]
 
 

@@ -29,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.erasure_flow import ErasureFlow, confirm_text, done_text, erase_for
 from bot.channels.rate_limit import RateLimiter, client_address
 from bot.channels.text_guard import latest_channel, screen, too_long_reply, tracker_payloads
 from bot.config import refuse_unsafe_rasa_server, settings
@@ -61,6 +62,7 @@ class GuardedRestInput(InputChannel):
 
     def __init__(self) -> None:
         self.limiter = RateLimiter.for_citizens()
+        self.erasure = ErasureFlow()
 
     def _allowed(self, request: Request) -> HTTPResponse | None:
         """None when the caller may use the channel, else the refusal."""
@@ -112,6 +114,12 @@ class GuardedRestInput(InputChannel):
                 return response.json([{"recipient_id": sender_id, "text": too_long_reply(agent)}])
             if screened.empty:
                 return response.json([])
+            erasure = self.erasure.step(sender_id, screened.text)
+            if erasure == "ask":
+                return response.json([{"recipient_id": sender_id, "text": confirm_text(agent)}])
+            if erasure == "erase":
+                await erase_for(agent, sender_id)
+                return response.json([{"recipient_id": sender_id, "text": done_text(agent)}])
             if not self.limiter.allow(sender_id, client_address(request), screened.text):
                 return response.json([{"recipient_id": sender_id, "text": self.limiter.reply(agent)}],
                                      status=429)

@@ -32,6 +32,7 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels import sms_keywords as kw
+from bot.channels.erasure_flow import ErasureFlow, confirm_text, done_text, erase_for
 from bot.channels.optout import OptedOutError, is_opted_out, normalise_phone, record_opt_in, record_opt_out
 from bot.channels.rate_limit import RateLimiter
 from bot.channels.sms_store import (
@@ -241,6 +242,7 @@ class TwilioSmsInput(InputChannel):
         self.database_url = database_url or None  # None: the app database from settings at each use
         self.max_segments = max_segments
         self.limiter = RateLimiter.for_citizens()
+        self.erasure = ErasureFlow()
         self.agent: Any = None  # the Rasa agent, for domain.yml's wording (set on each request)
 
     def get_output_channel(self, *, strict: bool = True) -> TwilioSmsOutput:
@@ -304,6 +306,14 @@ class TwilioSmsInput(InputChannel):
         if screened.too_long:
             await out.send_sms(phone, too_long_reply(self.agent))
             return "too_long"
+        erasure = self.erasure.step(phone, screened.text)  # "delete my data" / DELETE, then YES
+        if erasure == "ask":
+            await out.send_sms(phone, confirm_text(self.agent))
+            return "erase_asked"
+        if erasure == "erase":
+            await erase_for(self.agent, phone, app_url=db)
+            await out.send_sms(phone, done_text(self.agent))
+            return "erased"
         choice = match_choice(screened.text, last_buttons(phone, url=db))
         # Only a numbered choice just offered becomes a payload; typed text is always words.
         text = (str(choice.get("payload") or "") or button_title(choice)) if choice else screened.text

@@ -52,6 +52,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.erasure_flow import ErasureFlow, confirm_text, done_text, erase_for
 from bot.channels.rate_limit import RateLimiter
 from bot.channels.text_guard import latest_channel, screen, too_long_reply, tracker_payloads
 from bot.config import refuse_unsafe_rasa_server
@@ -219,6 +220,7 @@ class WebChatInput(SocketIOInput):
         self.sio = sio
         namespace = self.namespace
         limiter = RateLimiter.for_citizens()
+        erasures = ErasureFlow()
         addresses: dict[str, str] = {}  # socket id -> the connection's address
         server: dict[str, Any] = {}  # the Sanic app, to reach the agent from socket events
 
@@ -277,6 +279,14 @@ class WebChatInput(SocketIOInput):
                 await output.send_text_message(sender_id, too_long_reply(agent()))
                 return
             if screened.empty:
+                return
+            erasure = erasures.step(sender_id, screened.text)
+            if erasure == "ask":
+                await output.send_text_message(sender_id, confirm_text(agent()))
+                return
+            if erasure == "erase":
+                await erase_for(agent(), sender_id)
+                await output.send_text_message(sender_id, done_text(agent()))
                 return
             if not limiter.allow(sender_id, addresses.get(sid), screened.text):
                 await output.send_text_message(sender_id, limiter.reply(agent()))

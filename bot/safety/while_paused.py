@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot.privacy import reference
+
 logger = logging.getLogger(__name__)
 
 # Intent -> the responses sent while paused (all defined in domain.yml, none need the
@@ -50,7 +52,7 @@ def install() -> None:
         names = actions_while_paused(tracker)
         if not names:
             return await original(self, output_channel, tracker)
-        logger.warning("Crisis response sent while a worker holds conversation %s", tracker.sender_id)
+        logger.warning("Crisis response sent while a worker holds conversation %s", reference(tracker.sender_id))
         for name in (*names, ACTION_LISTEN_NAME):
             action = self._get_action(name)
             prediction = PolicyPrediction.for_action_name(self.domain, name)

@@ -41,10 +41,11 @@ def get_engine(url: str | None = None) -> Engine:
         if engine is None:
             if url.startswith("sqlite:///"):
                 Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-                engine = create_engine(url, future=True, connect_args={"timeout": 10})
+                # hide_parameters: a failed statement never puts a person's words in a log line.
+                engine = create_engine(url, future=True, connect_args={"timeout": 10}, hide_parameters=True)
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
-                engine = create_engine(url, future=True, pool_pre_ping=True)
+                engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
             _engines[url] = engine
         return engine
 
