@@ -22,6 +22,7 @@ RUN rasa train --num-threads 2 && chown -R lwfd /app
 USER lwfd
 
 EXPOSE 5005 5055 5002
-# Rasa server by default; override with `rasa run actions --actions actions` or `python -m bot.hub`.
+# Rasa server by default; override with `python -m bot.action_server --host 0.0.0.0` (token
+# required, LWFD_ACTION_TOKEN) or `python -m bot.hub`. Publish only a proxy: docs/security.md.
 CMD rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --port 5005 \
     --credentials credentials.yml --endpoints endpoints.yml -m models

@@ -115,7 +115,7 @@ def webchat_say(rasa_url: str, text: str | None, session_id: str | None = None) 
     return session, "\n".join(str(r.get("text") or "") for r in replies)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def prod(trained_model, tmp_path_factory):
     """Rasa + action server as production runs them: LWFD_ENV unset, strong secrets everywhere."""
     fake = FakeTwilio(account_sid=ACCOUNT_SID, auth_token=STRONG["TWILIO_AUTH_TOKEN"]).start()
