@@ -27,6 +27,8 @@ class Introduction(Base):
     channel = Column(String(64), nullable=False, default="rest")
     consent = Column(Boolean, nullable=False, default=False)
     consent_at = Column(DateTime, nullable=True)
+    # The version of the consent question said yes to (bot.privacy.consent_wording_version).
+    consent_wording = Column(String(32), nullable=True)
     introduced_by = Column(String(32), nullable=False, default="self")  # self | someone_else
     introducer_relationship = Column(Text, nullable=True)
     person_agrees = Column(Boolean, nullable=True)

@@ -53,3 +53,18 @@ def test_offered_payloads_are_only_those_since_the_last_message():
 
 def test_as_words_keeps_ordinary_text():
     assert as_words("hello / goodbye") == "hello / goodbye"
+
+
+def test_consent_is_recorded_with_the_wording_version(app_db, tmp_path):
+    from bot.conversation.records import save_introduction
+    from bot.privacy import consent_wording_version
+    from bot.store.db import session_scope
+    from bot.store.models import Introduction
+
+    intro_id = save_introduction("consent-person", "webchat", {"consent": "yes"}, url=app_db)
+    with session_scope(app_db) as session:
+        row = session.get(Introduction, intro_id)
+        assert row.consent_at is not None and row.consent_wording == consent_wording_version()
+    other = tmp_path / "domain.yml"
+    other.write_text("responses:\n  utter_ask_consent:\n    - text: Different words?\n")
+    assert consent_wording_version(str(other)) != consent_wording_version()
