@@ -46,13 +46,15 @@ def _purge(args: argparse.Namespace) -> int:
     current = settings()
     try:
         age = parse_age(args.older_than)
+        declined = parse_age(args.declined_older_than) if args.declined_older_than else None
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
     reports = purge_older_than(age, broker_engine=get_engine(args.events_url or current.events_database_url),
-                               dry_run=args.dry_run, **_engines(args))
+                               dry_run=args.dry_run, declined_age=declined, **_engines(args))
     verb = "Would erase" if args.dry_run else "Erased"
-    print(f"{verb} {len(reports)} conversation(s) quiet for longer than {args.older_than} "
+    extra = f", or declined consent and quiet for {args.declined_older_than}" if declined else ""
+    print(f"{verb} {len(reports)} conversation(s) quiet for longer than {args.older_than}{extra} "
           "(open handoffs and STOP requests kept).")
     return 0
 
@@ -78,6 +80,9 @@ def register(subparsers) -> None:
 
     purge = subparsers.add_parser("purge", help="Erase conversations quiet for longer than an age (retention).")
     purge.add_argument("--older-than", required=True, help="An age like 180d, 26w or 48h.")
+    purge.add_argument("--declined-older-than", default="24h",
+                       help="Also erase conversations of people who declined consent (no high risk seen) "
+                            "quiet for this long (default 24h; '' to skip).")
     purge.add_argument("--dry-run", action="store_true", help="Only count what would go.")
     purge.add_argument("--events-url", help="Rasa event broker URL (default: LWFD_EVENTS_DATABASE_URL).")
     _common(purge)

@@ -178,11 +178,55 @@ def stale_conversations(cutoff: datetime, *, app_url: str | None = None,
     return [sender for sender in old if sender not in open_ids]
 
 
+def declined_conversations(cutoff: datetime, *, app_url: str | None = None,
+                           tracker_engine: Engine | None = None) -> list[str]:
+    """Quiet since ``cutoff``, consent last answered "no", and no high risk ever seen.
+
+    What a person who declined leaves behind is kept only while it may matter for their safety:
+    a conversation where high risk was seen stays (for the Hub's follow-up) until the normal
+    retention purge.
+    """
+    current = settings()
+    tracker_engine = tracker_engine or get_engine(current.tracker_database_url)
+    if not inspect(tracker_engine).has_table(RASA_TABLE):
+        return []
+    consent: dict[str, Any] = {}
+    risky: set[str] = set()
+    last_seen: dict[str, float] = {}
+    with tracker_engine.connect() as conn:
+        for sender, data, stamp in conn.execute(text(
+                f"SELECT sender_id, data, timestamp FROM {RASA_TABLE} ORDER BY id")):
+            last_seen[sender] = max(last_seen.get(sender, 0.0), float(stamp or 0.0))
+            try:
+                event = json.loads(data) if isinstance(data, str) else (data or {})
+            except ValueError:
+                continue
+            if event.get("event") != "slot":
+                continue
+            if event.get("name") == "consent":
+                consent[sender] = event.get("value")
+            elif event.get("name") == "risk_flag" and event.get("value") == "high":
+                risky.add(sender)
+    declined = [s for s, value in consent.items()
+                if value == "no" and s not in risky and last_seen.get(s, 0.0) < cutoff.timestamp()]
+    from bot.store.models import Handoff
+
+    with session_scope(app_url or current.database_url) as session:
+        open_ids = set(session.execute(select(Handoff.sender_id)
+                                       .where(Handoff.status.in_(OPEN_HANDOFF))).scalars())
+    return [sender for sender in declined if sender not in open_ids]
+
+
 def purge_older_than(age: timedelta, *, app_url: str | None = None, tracker_engine: Engine | None = None,
-                     broker_engine: Engine | None = None, dry_run: bool = False) -> list[ErasureReport]:
-    """Erase every conversation quiet for longer than ``age`` (open handoffs are kept; STOPs kept)."""
+                     broker_engine: Engine | None = None, dry_run: bool = False,
+                     declined_age: timedelta | None = None) -> list[ErasureReport]:
+    """Erase every conversation quiet for longer than ``age`` (open handoffs are kept; STOPs kept),
+    and, with ``declined_age``, those of people who declined consent quiet for that long."""
     cutoff = _now() - age
     senders = stale_conversations(cutoff, app_url=app_url, tracker_engine=tracker_engine)
+    if declined_age is not None:
+        senders += [s for s in declined_conversations(_now() - declined_age, app_url=app_url,
+                                                      tracker_engine=tracker_engine) if s not in senders]
     if dry_run:
         return [ErasureReport() for _ in senders]
     return [erase_person(sender, app_url=app_url, tracker_engine=tracker_engine, broker_engine=broker_engine,
