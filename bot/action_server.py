@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("LWFD_ACTIONS_PORT", DEFAULT_PORT)))
     parser.add_argument("--host", default=os.environ.get("LWFD_ACTIONS_HOST", DEFAULT_HOST))
     args = parser.parse_args(argv)
-    refuse_built_in_secrets("The action server", ("LWFD_ACTION_TOKEN",))
+    refuse_built_in_secrets("The action server", ("LWFD_ACTION_TOKEN", "LWFD_DATA_KEY"))
     logging.basicConfig(level=logging.INFO)
     app = create_app(args.actions)
     print(f"Action server on http://{args.host}:{args.port}/webhook (token required)", flush=True)

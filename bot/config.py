@@ -48,6 +48,7 @@ class Settings:
     action_token: str = "dev-action-token-change-me"  # Rasa sends it to the action server
     rest_token: str = ""  # empty: the plain REST channel is off outside development
     max_message_chars: int = 5000  # one limit for every citizen channel
+    data_key: str = "dev-data-key-change-me"  # encrypts contact details, hashes phone numbers
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -75,6 +76,7 @@ class Settings:
             action_token=_env("LWFD_ACTION_TOKEN", base.action_token),
             rest_token=_env("LWFD_REST_TOKEN", base.rest_token),
             max_message_chars=int(_env("LWFD_MAX_MESSAGE_CHARS", str(base.max_message_chars))),
+            data_key=_env("LWFD_DATA_KEY", base.data_key),
         )
 
     @property
@@ -89,6 +91,7 @@ BUILT_IN_SECRETS = {
     "LWFD_HUB_SECRET": Settings.hub_secret,
     "TWILIO_AUTH_TOKEN": Settings.twilio_auth_token,
     "LWFD_ACTION_TOKEN": Settings.action_token,
+    "LWFD_DATA_KEY": Settings.data_key,
 }
 MIN_SECRET_CHARS = 16
 
@@ -104,6 +107,7 @@ def weak_secrets(current: Settings, names: tuple[str, ...] | None = None) -> lis
         "LWFD_HUB_SECRET": current.hub_secret,
         "TWILIO_AUTH_TOKEN": current.twilio_auth_token,
         "LWFD_ACTION_TOKEN": current.action_token,
+        "LWFD_DATA_KEY": current.data_key,
     }
     weak = []
     for name in names or tuple(values):
@@ -135,7 +139,7 @@ def rasa_server_problems(argv: list[str], current: Settings) -> list[str]:
     if current.development:
         return []
     problems = [f"{name} is built-in or too short" for name in weak_secrets(
-        current, ("LWFD_RASA_TOKEN", "LWFD_ACTION_TOKEN", "TWILIO_AUTH_TOKEN"))]
+        current, ("LWFD_RASA_TOKEN", "LWFD_ACTION_TOKEN", "TWILIO_AUTH_TOKEN", "LWFD_DATA_KEY"))]
     if "--enable-api" in argv:
         token = argv[argv.index("--auth-token") + 1] if "--auth-token" in argv[:-1] else ""
         if "--jwt-secret" not in argv and (not token or token in BUILT_IN_SECRETS.values()

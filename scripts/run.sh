@@ -17,7 +17,7 @@ mkdir -p var/log
 SECRETS=var/secrets.env
 if [ ! -f "$SECRETS" ]; then
   (umask 077
-   for name in LWFD_RASA_TOKEN LWFD_HUB_SECRET LWFD_ACTION_TOKEN LWFD_REST_TOKEN TWILIO_AUTH_TOKEN; do
+   for name in LWFD_RASA_TOKEN LWFD_HUB_SECRET LWFD_ACTION_TOKEN LWFD_REST_TOKEN LWFD_DATA_KEY TWILIO_AUTH_TOKEN; do
      echo "$name=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
    done >"$SECRETS")
 fi

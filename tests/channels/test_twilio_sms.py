@@ -34,6 +34,7 @@ from bot.channels.sms_store import claim_message, message_state
 from bot.channels.sms_text import DEFAULT_MAX_SEGMENTS, segments
 from bot.channels.twilio_sms import SmsSendError, TwilioSmsInput, TwilioSmsOutput
 from bot.store.db import session_scope
+from bot.store.protected import lookup_hash
 
 ACCOUNT = "AC" + "1" * 32
 TOKEN = "test-twilio-auth-token"
@@ -278,7 +279,8 @@ async def test_stop_is_recorded_confirmed_once_and_then_nothing_is_sent(sms: Sms
     assert sms.assistant.texts == ["hello"]  # STOP never reached the assistant
     with session_scope(app_db) as session:
         [event] = session.execute(select(SmsOptEvent)).scalars().all()
-        assert (event.phone, event.action, event.keyword) == (PERSON, "opt_out", "STOP")
+        # the number itself is never stored: only its keyed lookup hash (bot/store/protected.py)
+        assert (event.phone, event.action, event.keyword) == (lookup_hash(PERSON), "opt_out", "STOP")
 
     fake.clear()
     assert await sms.text("STOP") == 200  # no second confirmation

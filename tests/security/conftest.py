@@ -20,6 +20,7 @@ STRONG = {
     "LWFD_HUB_SECRET": "hub-secret-for-the-security-tests-0003",
     "LWFD_REST_TOKEN": "rest-token-for-the-security-tests-0004",
     "TWILIO_AUTH_TOKEN": "twilio-token-for-the-security-tests-05",
+    "LWFD_DATA_KEY": "data-key-for-the-security-tests-000006",
 }
 ACCOUNT_SID = "ACsec0000000000000000000000000000"
 

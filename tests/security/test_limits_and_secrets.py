@@ -37,15 +37,17 @@ def test_built_in_secrets_refused_outside_development():
         refuse_built_in_secrets("The Hub console", current=Settings())
     refuse_built_in_secrets("The Hub console", current=Settings(environment="development"))
     strong = Settings(rasa_token=STRONG, hub_secret=STRONG + "h", twilio_auth_token=STRONG + "t",
-                      action_token=STRONG + "a")
+                      action_token=STRONG + "a", data_key=STRONG + "d")
     assert weak_secrets(strong) == []
     refuse_built_in_secrets("Anything", current=strong)
     assert weak_secrets(Settings(hub_secret="short")) == ["LWFD_RASA_TOKEN", "LWFD_HUB_SECRET",
-                                                          "TWILIO_AUTH_TOKEN", "LWFD_ACTION_TOKEN"]
+                                                          "TWILIO_AUTH_TOKEN", "LWFD_ACTION_TOKEN",
+                                                          "LWFD_DATA_KEY"]
 
 
 def test_the_rasa_server_needs_a_strong_api_token():
-    strong = Settings(rasa_token=STRONG, twilio_auth_token=STRONG + "t", action_token=STRONG + "a")
+    strong = Settings(rasa_token=STRONG, twilio_auth_token=STRONG + "t", action_token=STRONG + "a",
+                      data_key=STRONG + "d")
     assert rasa_server_problems(["rasa", "run", "--enable-api", "--auth-token", STRONG], strong) == []
     assert rasa_server_problems(["rasa", "run", "--enable-api"], strong)
     assert rasa_server_problems(["rasa", "run", "--enable-api", "--auth-token", "dev-token-change-me"], strong)

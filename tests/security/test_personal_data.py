@@ -108,3 +108,46 @@ def test_export_and_the_commands(stores, tmp_path, capsys):
     assert find_anywhere(["help with money"], app_url=app_db, engines=[tracker, broker]) == []
     with pytest.raises(ValueError):
         parse_age("six months")
+
+
+def test_phone_numbers_are_stored_as_lookup_hashes_and_contacts_encrypted(app_db):
+    from bot.channels.models import SmsOptOut
+    from bot.channels.optout import is_opted_out, record_opt_out
+
+    record_opt_out("+44 7700 900504", url=app_db)
+    assert is_opted_out("+447700900504", url=app_db)
+    with session_scope(app_db) as session:
+        session.add(Handoff(sender_id="web-x", channel="webchat", reason="asked", status="waiting", summary={},
+                            contact_preference="call 07700 900505 after 6pm"))
+    engine = get_engine(app_db)
+    with engine.connect() as conn:
+        stored_phone = conn.execute(text("SELECT phone FROM sms_opt_out")).scalar()
+        stored_contact = conn.execute(text("SELECT contact_preference FROM handoffs")).scalar()
+    assert "7700" not in stored_phone and len(stored_phone) == 32
+    assert "07700 900505" not in stored_contact and stored_contact.startswith("gAAAA")
+    with session_scope(app_db) as session:
+        assert session.query(Handoff).one().contact_preference == "call 07700 900505 after 6pm"
+        assert session.query(SmsOptOut).filter(SmsOptOut.phone == "+447700900504").count() == 1
+
+
+def test_the_migration_protects_rows_written_before(tmp_path):
+    from alembic import command
+
+    from bot.channels.optout import is_opted_out
+    from bot.store.db import alembic_config, migrate
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0005")
+    with get_engine(url).begin() as conn:
+        conn.execute(text("INSERT INTO sms_opt_out (phone, opted_out, updated_at) "
+                          "VALUES ('+447700900506', 1, '2026-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO handoffs (sender_id, channel, reason, status, urgent, risk_level, "
+                          "summary, contact_preference, created_at, updated_at) VALUES ('x', 'webchat', 'asked', "
+                          "'waiting', 0, 'none', '{}', 'text me on 07700 900507', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+    migrate(url)
+    assert is_opted_out("+447700900506", url=url)  # a STOP from before is still honoured
+    with get_engine(url).connect() as conn:
+        assert "900506" not in conn.execute(text("SELECT phone FROM sms_opt_out")).scalar()
+        assert "900507" not in conn.execute(text("SELECT contact_preference FROM handoffs")).scalar()
+    with session_scope(url) as session:
+        assert session.query(Handoff).one().contact_preference == "text me on 07700 900507"
