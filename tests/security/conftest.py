@@ -92,7 +92,7 @@ async def webchat_exchange(rasa_url: str, text: str | None, session_id: str | No
     async def on_bot(data: Any) -> None:
         replies.append(data if isinstance(data, dict) else {"text": str(data)})
 
-    await client.connect(rasa_url, socketio_path="/socket.io", transports=["websocket"])
+    await client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"])
     try:
         await client.emit("session_request", {"session_id": session_id})
         session = str(await asyncio.wait_for(confirmed, 30))

@@ -232,17 +232,15 @@ def test_the_intent_shortcut_cannot_raise_an_urgent_row_on_demand(prod: Prod):
 
 
 def test_a_button_payload_just_offered_is_still_a_button(prod: Prod):
-    """The safety question's Yes button (payload /affirm) works; the same text unoffered is words."""
+    """The consent question's Yes button (payload /affirm) works; the same text unoffered is words."""
     sender = f"probe-{uuid.uuid4().hex[:8]}"
-    prod.rest_say(sender, "/affirm")
-    assert prod.user_texts(sender)[-1] == "affirm"  # not offered: words
-    answer = prod.rest({"sender": sender, "message": "I can't see a way forward any more"})
+    answer = prod.rest({"sender": sender, "message": "/affirm"})  # nothing offered yet
+    assert prod.user_texts(sender)[-1] == "affirm"
     offered = [b["payload"] for m in answer.json() for b in m.get("buttons") or []]
-    if "/affirm" not in offered:
-        pytest.skip(f"the model did not ask the safety question here: {answer.json()}")
+    assert "/affirm" in offered, answer.json()  # the consent question's "Yes, that's OK"
     reply = prod.rest_say(sender, "/affirm")
-    assert prod.user_texts(sender)[-1] == "/affirm"
-    assert all(number in reply for number in CRISIS_NUMBERS), reply
+    assert prod.user_texts(sender)[-1] == "/affirm"  # taken as the button it is
+    assert prod.slots(sender)["consent"] == "yes", reply
 
 
 def test_hidden_characters_do_not_hide_a_disclosure(prod: Prod):
@@ -282,14 +280,18 @@ def test_over_the_limit_by_sms_is_answered_and_not_processed(prod: Prod):
 
 
 def test_a_flood_from_one_sender_is_slowed_but_a_crisis_still_answered(prod: Prod):
+    from concurrent.futures import ThreadPoolExecutor
+
     sender = f"probe-{uuid.uuid4().hex[:8]}"
-    statuses = []
-    for n in range(30):
-        answer = prod.rest({"sender": sender, "message": f"what time do you open {n}"})
-        statuses.append(answer.status_code)
-    assert statuses.count(429) >= 5 and statuses[:15] == [200] * 15
+
+    def one(n: int) -> int:
+        return prod.rest({"sender": sender, "message": f"what time do you open {n}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=30) as pool:  # a flood: 30 at once, as a script would
+        statuses = list(pool.map(one, range(30)))
+    assert statuses.count(429) >= 5 and statuses.count(200) >= 15, statuses
     processed = len(prod.user_texts(sender))
-    assert processed <= 22  # 20 in a burst, refilled at 20 a minute
+    assert processed <= 23  # 20 in a burst, refilled at 20 a minute while the flood is read
     started = time.monotonic()
     reply = prod.rest_say(sender, "I have taken 40 of my tablets")
     assert all(number in reply for number in CRISIS_NUMBERS), (reply, time.monotonic() - started)
