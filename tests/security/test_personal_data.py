@@ -143,7 +143,8 @@ def test_the_migration_protects_rows_written_before(tmp_path):
                           "VALUES ('+447700900506', 1, '2026-01-01 00:00:00')"))
         conn.execute(text("INSERT INTO handoffs (sender_id, channel, reason, status, urgent, risk_level, "
                           "summary, contact_preference, created_at, updated_at) VALUES ('x', 'webchat', 'asked', "
-                          "'waiting', 0, 'none', '{}', 'text me on 07700 900507', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+                          "'waiting', 0, 'none', '{}', 'text me on 07700 900507', :at, :at)"),
+                     {"at": "2026-01-01 00:00:00"})
     migrate(url)
     assert is_opted_out("+447700900506", url=url)  # a STOP from before is still honoured
     with get_engine(url).connect() as conn:
