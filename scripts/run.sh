@@ -15,12 +15,12 @@ mkdir -p var/log
 # No built-in secret is ever used: on first run each secret not set in the environment gets a
 # random value, kept in var/secrets.env (readable by this user only) so later runs reuse it.
 SECRETS=var/secrets.env
-if [ ! -f "$SECRETS" ]; then
-  (umask 077
-   for name in LWFD_RASA_TOKEN LWFD_HUB_SECRET LWFD_ACTION_TOKEN LWFD_REST_TOKEN LWFD_DATA_KEY TWILIO_AUTH_TOKEN; do
-     echo "$name=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
-   done >"$SECRETS")
-fi
+(umask 077; touch "$SECRETS")
+for name in LWFD_RASA_TOKEN LWFD_HUB_SECRET LWFD_ACTION_TOKEN LWFD_REST_TOKEN LWFD_DATA_KEY TWILIO_AUTH_TOKEN; do
+  if ! grep -q "^$name=" "$SECRETS"; then
+    echo "$name=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$SECRETS"
+  fi
+done
 while IFS='=' read -r name value; do
   if [ -z "${!name:-}" ]; then export "$name=$value"; fi
 done <"$SECRETS"
