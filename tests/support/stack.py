@@ -197,6 +197,12 @@ class RasaStack:
         """Like send, but the replies' text joined, for readable assertions."""
         return "\n".join(m.get("text", "") for m in self.send(sender, text))
 
+    def trigger_intent(self, sender: str, intent: str) -> Any:
+        """Act as if ``sender`` said ``intent`` (Rasa's HTTP API, with the token): what the
+        server itself does (``session_start`` after a long gap), which no citizen channel can do."""
+        return http_json("POST", f"{self.rasa_url}/conversations/{sender}/trigger_intent?token={self.token}",
+                         {"name": intent})
+
     def tracker(self, sender: str) -> dict[str, Any]:
         return http_json("GET", f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}")
 
