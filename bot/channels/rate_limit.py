@@ -105,7 +105,11 @@ class RateLimiter:
 
 
 def client_address(request: Any) -> str | None:
-    """The caller's address: the connection's peer (X-Forwarded-For only via Sanic's proxy config)."""
+    """The caller's address: the connection's peer, or the proxy's X-Forwarded-For when Sanic
+    is told to trust it (``SANIC_PROXIES_COUNT`` / ``SANIC_REAL_IP_HEADER``). Behind a proxy
+    without that setting every caller shares the proxy's address: set it (docs/security.md)."""
+    if request is None:
+        return None
     try:
         return str(request.remote_addr or request.ip or "") or None
     except Exception:

@@ -53,7 +53,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.erasure_flow import ErasureFlow, confirm_text, done_text, erase_for
-from bot.channels.rate_limit import RateLimiter
+from bot.channels.rate_limit import RateLimiter, client_address
 from bot.channels.text_guard import latest_channel, screen, too_long_reply, tracker_payloads
 from bot.config import refuse_unsafe_rasa_server
 
@@ -241,7 +241,8 @@ class WebChatInput(SocketIOInput):
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict, auth: dict | None) -> bool:
-            addresses[sid] = str(environ.get("REMOTE_ADDR") or "")
+            # engine.io's Sanic driver always says REMOTE_ADDR=127.0.0.1: ask Sanic's request.
+            addresses[sid] = client_address(environ.get("sanic.request")) or ""
             if not self.jwt_key:
                 return True
             token = (auth or {}).get("token")
