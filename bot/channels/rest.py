@@ -112,8 +112,6 @@ class GuardedRestInput(InputChannel):
             screened = screen(message, await tracker_payloads(agent, sender_id))
             if screened.too_long:
                 return response.json([{"recipient_id": sender_id, "text": too_long_reply(agent)}])
-            if screened.empty:
-                return response.json([])
             erasure = self.erasure.step(sender_id, screened.text)
             if erasure == "ask":
                 return response.json([{"recipient_id": sender_id, "text": confirm_text(agent)}])
