@@ -26,5 +26,7 @@ RUN mkdir -p var .rasa && chown -R lwfd var models .rasa
 USER lwfd
 
 EXPOSE 5005 5055 5002
+# The entry point runs rasa, actions (python -m bot.action_server: token required,
+# LWFD_ACTION_TOKEN), hub or consumer. Publish only a proxy: docs/security.md.
 ENTRYPOINT ["/app/scripts/entrypoint.sh"]
 CMD ["rasa"]

@@ -20,6 +20,7 @@ ROOMS = [
     "bot.insights.commands",
     "bot.engines.commands",
     "bot.coproduction.commands",
+    "bot.personal_commands",
 ]
 
 

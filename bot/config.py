@@ -57,6 +57,12 @@ class Settings:
     # Co-production: the git working tree whose domain.yml and data/ approved changes are written to.
     data_repo: Path = REPO_ROOT
     review_confidence_below: float = 0.6  # a message the assistant understood less surely is kept for review
+    # "development" allows the built-in secrets below; anything else (the default) refuses them.
+    environment: str = "production"
+    action_token: str = "dev-action-token-change-me"  # Rasa sends it to the action server
+    rest_token: str = ""  # empty: the plain REST channel is off outside development
+    max_message_chars: int = 5000  # one limit for every citizen channel
+    data_key: str = "dev-data-key-change-me"  # encrypts contact details, hashes phone numbers
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -90,6 +96,11 @@ class Settings:
             tracker_retry_seconds=float(_env("LWFD_TRACKER_RETRY_SECONDS", str(base.tracker_retry_seconds))),
             data_repo=Path(_env("LWFD_DATA_REPO", str(base.data_repo))),
             review_confidence_below=float(_env("LWFD_REVIEW_CONFIDENCE_BELOW", str(base.review_confidence_below))),
+            environment=_env("LWFD_ENV", base.environment).strip().lower(),
+            action_token=_env("LWFD_ACTION_TOKEN", base.action_token),
+            rest_token=_env("LWFD_REST_TOKEN", base.rest_token),
+            max_message_chars=int(_env("LWFD_MAX_MESSAGE_CHARS", str(base.max_message_chars))),
+            data_key=_env("LWFD_DATA_KEY", base.data_key),
         )
 
     @property
@@ -105,6 +116,7 @@ class Settings:
         """
         return {
             "LWFD_ACTION_SERVER_URL": self.action_server_url,
+            "LWFD_ACTION_TOKEN": self.action_token,
             "LWFD_TRACKER_DATABASE_URL": self.tracker_database_url,
             "LWFD_LOCK_STORE_URL": self.redis_url or "memory://",
             "LWFD_EVENT_BROKER_URL": self.event_broker_url or self.events_database_url,
@@ -115,6 +127,85 @@ class Settings:
             "SQL_POOL_SIZE": str(self.db_pool_size),
             "SQL_MAX_OVERFLOW": str(self.db_max_overflow),
         }
+
+    @property
+    def development(self) -> bool:
+        """True only when LWFD_ENV=development was set on purpose."""
+        return self.environment == "development"
+
+
+# The secrets that ship in this file (and so are public): never accepted outside development.
+BUILT_IN_SECRETS = {
+    "LWFD_RASA_TOKEN": Settings.rasa_token,
+    "LWFD_HUB_SECRET": Settings.hub_secret,
+    "TWILIO_AUTH_TOKEN": Settings.twilio_auth_token,
+    "LWFD_ACTION_TOKEN": Settings.action_token,
+    "LWFD_DATA_KEY": Settings.data_key,
+}
+MIN_SECRET_CHARS = 16
+
+
+class BuiltInSecretError(SystemExit):
+    """A process was asked to start outside development with a public or missing secret."""
+
+
+def weak_secrets(current: Settings, names: tuple[str, ...] | None = None) -> list[str]:
+    """The variables (of ``names``, default all) still holding a built-in or too short secret."""
+    values = {
+        "LWFD_RASA_TOKEN": current.rasa_token,
+        "LWFD_HUB_SECRET": current.hub_secret,
+        "TWILIO_AUTH_TOKEN": current.twilio_auth_token,
+        "LWFD_ACTION_TOKEN": current.action_token,
+        "LWFD_DATA_KEY": current.data_key,
+    }
+    weak = []
+    for name in names or tuple(values):
+        value = values[name]
+        if value == BUILT_IN_SECRETS[name] or len(value) < MIN_SECRET_CHARS or value.startswith("dev-"):
+            weak.append(name)
+    return weak
+
+
+def refuse_built_in_secrets(process: str, names: tuple[str, ...] | None = None,
+                            current: Settings | None = None) -> None:
+    """Stop ``process`` from starting with a built-in secret unless LWFD_ENV=development.
+
+    Raises :class:`BuiltInSecretError` (a ``SystemExit``) naming every variable to set.
+    """
+    current = current or settings()
+    if current.development:
+        return
+    weak = weak_secrets(current, names)
+    if weak:
+        raise BuiltInSecretError(
+            f"{process} will not start: {', '.join(weak)} still hold the built-in (public) value or "
+            f"are shorter than {MIN_SECRET_CHARS} characters. Set them in the environment, or set "
+            "LWFD_ENV=development on a machine nobody else can reach.")
+
+
+def rasa_server_problems(argv: list[str], current: Settings) -> list[str]:
+    """What is wrong with how this Rasa server was started (its command line), outside development."""
+    if current.development:
+        return []
+    problems = [f"{name} is built-in or too short" for name in weak_secrets(
+        current, ("LWFD_RASA_TOKEN", "LWFD_ACTION_TOKEN", "TWILIO_AUTH_TOKEN", "LWFD_DATA_KEY"))]
+    if "--enable-api" in argv:
+        token = argv[argv.index("--auth-token") + 1] if "--auth-token" in argv[:-1] else ""
+        if "--jwt-secret" not in argv and (not token or token in BUILT_IN_SECRETS.values()
+                                           or len(token) < MIN_SECRET_CHARS):
+            problems.append("the HTTP API is on without a strong --auth-token")
+    return problems
+
+
+def refuse_unsafe_rasa_server(argv: list[str] | None = None) -> None:
+    """Called as the Rasa server loads our channels: refuse built-in secrets (not in development)."""
+    import sys
+
+    problems = rasa_server_problems(list(sys.argv if argv is None else argv), settings())
+    if problems:
+        raise BuiltInSecretError(
+            "The Rasa server will not start: " + "; ".join(problems) + ". Set real secrets in the "
+            "environment, or LWFD_ENV=development on a machine nobody else can reach.")
 
 
 def settings() -> Settings:

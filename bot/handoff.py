@@ -74,7 +74,9 @@ def request_handoff(sender_id: str, channel: str, reason: str, slots: Mapping[st
             session.add(row)
         elif reason == "risk":
             row.reason = "risk"
-        row.channel = channel or row.channel
+        # The channel is fixed when the handoff is made: the worker's replies go there, whatever
+        # channel a later message claims to come from.
+        row.channel = row.channel or channel or "rest"
         row.urgent = bool(row.urgent) or urgent
         if level == "high" or (row.risk_level or "none") == "none":
             row.risk_level = level if level != "none" else (row.risk_level or "none")

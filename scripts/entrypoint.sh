@@ -14,7 +14,7 @@ case "${1:-rasa}" in
     exec bot rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --port 5005 \
       --credentials credentials.yml --endpoints endpoints.yml -m models "$@" ;;
   actions)
-    exec rasa run actions --actions actions --port 5055 ;;
+    exec python -m bot.action_server --actions actions --host 0.0.0.0 --port 5055 ;;
   hub)
     exec python -m bot.hub ;;
   consumer)

@@ -11,9 +11,21 @@ BIN=.venv/bin
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 HUB_PORT=${LWFD_HUB_PORT:-5002}
-export LWFD_RASA_TOKEN=${LWFD_RASA_TOKEN:-dev-token-change-me}
 export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 mkdir -p var/log
+
+# No built-in secret is ever used: on first run each secret not set in the environment gets a
+# random value, kept in var/secrets.env (readable by this user only) so later runs reuse it.
+SECRETS=var/secrets.env
+(umask 077; touch "$SECRETS")
+for name in LWFD_RASA_TOKEN LWFD_HUB_SECRET LWFD_ACTION_TOKEN LWFD_REST_TOKEN LWFD_DATA_KEY TWILIO_AUTH_TOKEN; do
+  if ! grep -q "^$name=" "$SECRETS"; then
+    echo "$name=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$SECRETS"
+  fi
+done
+while IFS='=' read -r name value; do
+  if [ -z "${!name:-}" ]; then export "$name=$value"; fi
+done <"$SECRETS"
 
 pids=()
 stop_all() {
@@ -39,7 +51,8 @@ wait_for() {  # wait_for NAME URL LOGFILE
 $BIN/bot db upgrade >/dev/null  # the shipped sample directory loads itself on first use
 
 echo "Starting the action server on port $ACTIONS_PORT..."
-$BIN/rasa run actions --actions actions --port "$ACTIONS_PORT" >var/log/actions.log 2>&1 &
+$BIN/python -m bot.action_server --actions actions --host 127.0.0.1 --port "$ACTIONS_PORT" \
+  >var/log/actions.log 2>&1 &
 pids+=($!)
 wait_for "The action server" "http://127.0.0.1:$ACTIONS_PORT/health" var/log/actions.log
 
@@ -49,7 +62,8 @@ if [ "${1:-}" = "--shell" ]; then
 fi
 
 echo "Starting the Rasa server on port $RASA_PORT (loading the model takes a little while)..."
-$BIN/bot rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --port "$RASA_PORT" \
+# Loopback only: put a reverse proxy in front that forwards /webhooks/ alone (docs/security.md).
+$BIN/bot rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --interface 127.0.0.1 --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml -m models >var/log/rasa.log 2>&1 &
 pids+=($!)
 wait_for "The Rasa server" "http://127.0.0.1:$RASA_PORT/" var/log/rasa.log
@@ -63,11 +77,11 @@ hub_line="http://localhost:$HUB_PORT/   (create a login: .venv/bin/bot hub add-u
 cat <<TXT
 
 Living Well front door is running.
-  Talk to it (REST):  curl -s -XPOST http://localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"hi"}'
+  Talk to it (REST):  curl -s -XPOST http://localhost:$RASA_PORT/webhooks/rest/webhook -H "Authorization: Bearer \$LWFD_REST_TOKEN" -H 'Content-Type: application/json' -d '{"sender":"me","message":"hi"}'   (token in var/secrets.env)
   Web chat:           http://localhost:$RASA_PORT/webhooks/webchat/
   SMS webhook:        http://localhost:$RASA_PORT/webhooks/twilio/webhook
   Hub console:        $hub_line
-  Logs:               var/log/
+  Logs:               var/log/      Secrets: var/secrets.env
 Press Ctrl-C to stop everything.
 TXT
 wait -n "${pids[@]}"

@@ -13,6 +13,9 @@ from tests.support.stack import REPO, RasaStack
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+# Tests run on loopback with made-up secrets: explicitly development (tests/security start
+# their servers in production mode with real secrets).
+os.environ.setdefault("LWFD_ENV", "development")
 
 
 @pytest.fixture(scope="session")

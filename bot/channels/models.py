@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String
 
 from bot.store.db import Base
 from bot.store.models import utcnow
+from bot.store.protected import PhoneLookup
 
 
 class SmsInbound(Base):
@@ -26,7 +27,7 @@ class SmsInbound(Base):
 
     id = Column(Integer, primary_key=True)
     message_sid = Column(String(64), nullable=False, unique=True)
-    phone = Column(String(32), nullable=False, index=True)
+    phone = Column(PhoneLookup, nullable=False, index=True)  # a keyed hash, never the number
     state = Column(String(16), nullable=False, default="processing")  # processing | done | failed
     outcome = Column(String(32), nullable=True)  # assistant | stop | start | help | empty | opted_out ...
     attempts = Column(Integer, nullable=False, default=1)
@@ -40,7 +41,7 @@ class SmsOptOut(Base):
     __tablename__ = "sms_opt_out"
 
     id = Column(Integer, primary_key=True)
-    phone = Column(String(32), nullable=False, unique=True)
+    phone = Column(PhoneLookup, nullable=False, unique=True)  # a keyed hash, never the number
     opted_out = Column(Boolean, nullable=False, default=True)
     keyword = Column(String(32), nullable=True)  # the word that last changed it
     opted_out_at = Column(DateTime, nullable=True)
@@ -54,7 +55,7 @@ class SmsOptEvent(Base):
     __tablename__ = "sms_opt_event"
 
     id = Column(Integer, primary_key=True)
-    phone = Column(String(32), nullable=False, index=True)
+    phone = Column(PhoneLookup, nullable=False, index=True)  # a keyed hash, never the number
     action = Column(String(16), nullable=False)  # opt_out | opt_in
     keyword = Column(String(32), nullable=True)
     source = Column(String(32), nullable=False, default="sms")  # sms | twilio_21610 | staff
@@ -67,6 +68,6 @@ class SmsButtons(Base):
     __tablename__ = "sms_buttons"
 
     id = Column(Integer, primary_key=True)
-    phone = Column(String(32), nullable=False, unique=True)
+    phone = Column(PhoneLookup, nullable=False, unique=True)  # a keyed hash, never the number
     buttons = Column(JSON, nullable=False, default=list)  # [{"title": ..., "payload": ...}]
     updated_at = Column(DateTime, nullable=False, default=utcnow)

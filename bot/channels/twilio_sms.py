@@ -5,7 +5,8 @@ buttons as separate texts. This one, configured in ``credentials.yml`` as
 ``bot.channels.twilio_sms.TwilioSmsInput``, adds: X-Twilio-Signature checking (403 otherwise),
 MessageSid de-duplication in the app database, STOP/START/HELP answered before the assistant,
 numbered choices for buttons, replies kept within a few SMS segments, and safe handling of
-empty, media-only and very long messages. See ``docs/channels.md``.
+empty, media-only and very long messages (over the one size limit: answered, not processed),
+and text is text (``bot.channels.text_guard``: normalised; ``/intent`` typed is words). See ``docs/channels.md``.
 
 Every credentials key is optional and falls back to :func:`bot.config.settings`
 (``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``, ``TWILIO_NUMBER``, ``LWFD_TWILIO_API_BASE``,
@@ -31,7 +32,9 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
 from bot.channels import sms_keywords as kw
+from bot.channels.erasure_flow import ErasureFlow, confirm_text, done_text, erase_for
 from bot.channels.optout import OptedOutError, is_opted_out, normalise_phone, record_opt_in, record_opt_out
+from bot.channels.rate_limit import RateLimiter
 from bot.channels.sms_store import (
     claim_message,
     clear_buttons,
@@ -49,7 +52,8 @@ from bot.channels.sms_text import (
     smart_encode,
     split_for_sms,
 )
-from bot.config import settings
+from bot.channels.text_guard import screen, too_long_reply
+from bot.config import refuse_unsafe_rasa_server, settings
 from bot.store.models import utcnow
 
 __all__ = ["OptedOutError", "SmsSendError", "TwilioSmsInput", "TwilioSmsOutput"]
@@ -203,15 +207,6 @@ def _int(value: Any) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def _cap(body: str, limit: int = kw.MAX_BODY_CHARS) -> str:
-    """The first ``limit`` characters, cut at a space when one is near."""
-    if len(body) <= limit:
-        return body
-    cut = body[:limit]
-    space = cut.rfind(" ")
-    return cut[:space] if space > limit * 0.8 else cut
-
-
 class TwilioSmsInput(InputChannel):
     """The Twilio webhook, at ``/webhooks/twilio/webhook`` (same name, so same path, as Rasa's)."""
 
@@ -222,6 +217,7 @@ class TwilioSmsInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Mapping[str, Any] | None) -> InputChannel:
         """Every key is optional: missing ones come from ``bot.config.settings()``."""
+        refuse_unsafe_rasa_server()
         credentials = credentials or {}
         return cls(
             account_sid=credentials.get("account_sid"),
@@ -245,6 +241,9 @@ class TwilioSmsInput(InputChannel):
         self.api_base = s.twilio_api_base if api_base is None else api_base
         self.database_url = database_url or None  # None: the app database from settings at each use
         self.max_segments = max_segments
+        self.limiter = RateLimiter.for_citizens()
+        self.erasure = ErasureFlow()
+        self.agent: Any = None  # the Rasa agent, for domain.yml's wording (set on each request)
 
     def get_output_channel(self, *, strict: bool = True) -> TwilioSmsOutput:
         """The SMS sender Rasa's HTTP API uses for ``output_channel=latest`` (strict: raises)."""
@@ -303,13 +302,29 @@ class TwilioSmsInput(InputChannel):
             await out.send_sms(phone, kw.MEDIA_ONLY_REPLY if num_media else kw.EMPTY_REPLY)
             return "empty"
 
-        capped = _cap(body)
-        if capped != body:
-            await out.send_sms(phone, kw.TOO_LONG_REPLY)
-        choice = match_choice(capped, await asyncio.to_thread(last_buttons, phone, url=db))
-        text = (str(choice.get("payload") or "") or button_title(choice)) if choice else capped
+        screened = screen(body)  # normalised; over the limit: answered, never cut, never processed
+        if screened.too_long:
+            await out.send_sms(phone, too_long_reply(self.agent))
+            return "too_long"
+        erasure = self.erasure.step(phone, screened.text)  # "delete my data" / DELETE, then YES
+        if erasure == "ask":
+            await out.send_sms(phone, confirm_text(self.agent))
+            return "erase_asked"
+        if erasure == "erase":
+            await erase_for(self.agent, phone, app_url=db)
+            await out.send_sms(phone, done_text(self.agent))
+            return "erased"
+        choice = match_choice(screened.text, await asyncio.to_thread(last_buttons, phone, url=db))
+        # Only a numbered choice just offered becomes a payload; typed text is always words.
+        text = (str(choice.get("payload") or "") or button_title(choice)) if choice else screened.text
+        if not text.strip():
+            await out.send_sms(phone, kw.EMPTY_REPLY)
+            return "empty"
+        if not choice and not self.limiter.allow(phone, None, text):
+            await out.send_sms(phone, self.limiter.reply(self.agent))
+            return "rate_limited"
         metadata: dict[str, Any] = {"lwfd_channel": "sms", "message_sid": sid, "num_media": num_media,
-                                    "truncated": capped != body, "sms_opted_out": opted_out}
+                                    "truncated": False, "sms_opted_out": opted_out}
         if choice:
             metadata["choice_title"] = button_title(choice)
         started = utcnow()
@@ -328,6 +343,7 @@ class TwilioSmsInput(InputChannel):
 
         @hook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
+            self.agent = getattr(request.app.ctx, "agent", None)
             posted = self.posted_form(request)
             if not self.signed_by_twilio(request, posted):
                 logger.warning("Refused an SMS webhook without a valid X-Twilio-Signature")

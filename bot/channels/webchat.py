@@ -28,6 +28,12 @@ What this adds to Rasa 3.6's ``SocketIOInput``:
   reach the page whichever Rasa server holds its socket (several replicas behind a balancer).
 - The socket only accepts the page's own origin by default (Rasa's accepts any); set
   ``cors_allowed_origins`` to a list of origins to embed the chat elsewhere.
+- Text is text (``bot.channels.text_guard``): each message is normalised, one over the size
+  limit gets the polite ``utter_message_too_long`` and is not processed (never cut), and a
+  leading ``/`` is read as words unless it is a button payload just offered in this
+  conversation. Only ``lwfd_display`` is taken from the page's metadata. A session id whose
+  conversation began on another channel is not accepted, and senders and addresses are rate
+  limited (``bot.channels.rate_limit``; a message showing risk always goes through).
 """
 
 from __future__ import annotations
@@ -48,7 +54,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncManager, AsyncRedisManager, AsyncServer
 
-from bot.config import settings
+from bot.channels.erasure_flow import ErasureFlow, confirm_text, done_text, erase_for
+from bot.channels.rate_limit import RateLimiter, client_address
+from bot.channels.text_guard import latest_channel, screen, too_long_reply, tracker_payloads
+from bot.config import refuse_unsafe_rasa_server, settings
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +69,7 @@ HISTORY_LIMIT = 300
 MAX_NAME = 60
 # Metadata a page message may carry: what the person saw on the button they pressed.
 DISPLAY_KEY = "lwfd_display"
-MAX_MESSAGE = 5000
+MAX_SOCKET_BYTES = 64 * 1024  # one socket.io packet; 5,000 characters of any script fit
 SOCKETIO_CHANNEL = "lwfd_webchat"  # the Redis pub/sub channel the replicas share
 
 CONTENT_TYPES = {
@@ -198,6 +207,7 @@ class WebChatInput(SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        refuse_unsafe_rasa_server()
         credentials = credentials or {}
         channel = cls(
             credentials.get("user_message_evt", "user_uttered"),
@@ -227,13 +237,35 @@ class WebChatInput(SocketIOInput):
         """Socket.io events, the page and its files, and the history endpoint."""
         # None = same origin only (engine.io compares Origin with the Host / X-Forwarded-* headers).
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.cors_allowed_origins,
-                          client_manager=client_manager(settings().redis_url))
+                          client_manager=client_manager(settings().redis_url),
+                          max_http_buffer_size=MAX_SOCKET_BYTES)
         bp = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
         namespace = self.namespace
+        limiter = RateLimiter.for_citizens()
+        erasures = ErasureFlow()
+        addresses: dict[str, str] = {}  # socket id -> the connection's address
+        server: dict[str, Any] = {}  # the Sanic app, to reach the agent from socket events
+
+        @bp.listener("before_server_start")
+        async def keep_app(app: Any, _loop: Any) -> None:
+            server["app"] = app
+
+        def agent() -> Any:
+            app = server.get("app")
+            return getattr(getattr(app, "ctx", None), "agent", None) if app else None
+
+        async def belongs_elsewhere(session_id: str) -> bool:
+            try:
+                channel = await latest_channel(agent(), session_id)
+            except Exception:
+                return False
+            return channel not in (None, self.name())
 
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict, auth: dict | None) -> bool:
+            # engine.io's Sanic driver always says REMOTE_ADDR=127.0.0.1: ask Sanic's request.
+            addresses[sid] = client_address(environ.get("sanic.request")) or ""
             if not self.jwt_key:
                 return True
             token = (auth or {}).get("token")
@@ -243,7 +275,10 @@ class WebChatInput(SocketIOInput):
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: dict | None) -> None:
-            session_id = valid_session_id((data or {}).get("session_id")) or new_session_id()
+            data = data if isinstance(data, dict) else {}
+            session_id = valid_session_id(data.get("session_id"))
+            if session_id is None or await belongs_elsewhere(session_id):
+                session_id = new_session_id()
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
@@ -253,7 +288,7 @@ class WebChatInput(SocketIOInput):
             data = data if isinstance(data, dict) else {}
             if self.session_persistence:
                 sender_id = valid_session_id(data.get("session_id"))
-                if sender_id is None:
+                if sender_id is None or await belongs_elsewhere(sender_id):
                     logger.warning("Web chat message without a valid session_id ignored.")
                     return
                 await sio.enter_room(sid, sender_id, namespace=namespace)
@@ -262,16 +297,30 @@ class WebChatInput(SocketIOInput):
             text = data.get("message")
             if not isinstance(text, str) or not text.strip():
                 return
-            metadata = data.get(self.metadata_key) or {}
-            if isinstance(metadata, str):
-                try:
-                    metadata = json.loads(metadata)
-                except ValueError:
-                    metadata = {}
-            metadata = metadata if isinstance(metadata, dict) else {}
             output = WebChatOutput(sio, self.bot_message_evt)
-            await on_new_message(UserMessage(text[:MAX_MESSAGE], output, sender_id,
-                                             input_channel=self.name(), metadata=metadata))
+            screened = screen(text, await tracker_payloads(agent(), sender_id))
+            if screened.too_long:
+                await output.send_text_message(sender_id, too_long_reply(agent()))
+                return
+            if screened.empty:
+                return
+            erasure = erasures.step(sender_id, screened.text)
+            if erasure == "ask":
+                await output.send_text_message(sender_id, confirm_text(agent()))
+                return
+            if erasure == "erase":
+                await erase_for(agent(), sender_id)
+                await output.send_text_message(sender_id, done_text(agent()))
+                return
+            if not limiter.allow(sender_id, addresses.get(sid), screened.text):
+                await output.send_text_message(sender_id, limiter.reply(agent()))
+                return
+            await on_new_message(UserMessage(screened.text, output, sender_id, input_channel=self.name(),
+                                             metadata=page_metadata(data.get(self.metadata_key))))
+
+        @sio.on("disconnect", namespace=namespace)
+        async def disconnect(sid: str) -> None:
+            addresses.pop(sid, None)
 
         @bp.route("/health", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -318,6 +367,18 @@ class WebChatInput(SocketIOInput):
                                        headers={**SECURITY_HEADERS, "Cache-Control": cache})
 
         return bp
+
+
+def page_metadata(raw: Any) -> dict[str, Any]:
+    """The only metadata a page may send: what the person saw on the button they pressed."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    if not isinstance(raw, dict) or not isinstance(raw.get(DISPLAY_KEY), str):
+        return {}
+    return {DISPLAY_KEY: raw[DISPLAY_KEY][:500]}
 
 
 def _attr(value: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.conversation.summary import summary_facts
+from bot.privacy import consent_wording_version
 from bot.store.db import session_scope
 from bot.store.models import Introduction
 
@@ -34,7 +35,8 @@ def save_introduction(sender_id: str, channel: str, slots: Mapping[str, Any], *,
     with session_scope(url) as session:
         row = session.get(Introduction, int(introduction_id)) if introduction_id else None
         if row is None or row.sender_id != sender_id:
-            row = Introduction(sender_id=sender_id, channel=channel or "rest", consent=True, consent_at=_now())
+            row = Introduction(sender_id=sender_id, channel=channel or "rest", consent=True, consent_at=_now(),
+                               consent_wording=consent_wording_version())
             session.add(row)
         row.channel = channel or row.channel
         row.introduced_by = facts["introduced_by"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.config import settings
+from bot.config import refuse_built_in_secrets, settings
 
 
 def main() -> None:
@@ -11,6 +11,7 @@ def main() -> None:
     from bot.store.db import migrate
 
     current = settings()
+    refuse_built_in_secrets("The Hub console", ("LWFD_HUB_SECRET", "LWFD_RASA_TOKEN", "LWFD_DATA_KEY"), current)
     migrate(current.database_url)
     app = create_app(current)
     print(f"Hub console: http://{current.hub_host}:{current.hub_port}/", flush=True)

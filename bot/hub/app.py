@@ -24,7 +24,7 @@ from bot.hub import (
     views_queue,
     views_review,
 )
-from bot.hub.auth import StaffIdentity, csrf_ok, identify
+from bot.hub.auth import LoginLimits, StaffIdentity, csrf_ok, identify
 from bot.hub.feed import in_thread
 from bot.hub.rasa_client import RasaClient
 from bot.hub.safety_check import SafetyMonitor
@@ -42,8 +42,12 @@ _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'
         "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
-def _cookie_secure_default() -> bool:
-    return os.environ.get("LWFD_HUB_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+def _cookie_secure_default(settings: Settings) -> bool:
+    """Secure cookies unless LWFD_HUB_COOKIE_SECURE says otherwise or in development (plain http)."""
+    chosen = os.environ.get("LWFD_HUB_COOKIE_SECURE", "").lower()
+    if chosen:
+        return chosen in ("1", "true", "yes")
+    return not settings.development
 
 
 def create_app(settings: Settings, *, cookie_secure: bool | None = None) -> Sanic:
@@ -57,9 +61,10 @@ def create_app(settings: Settings, *, cookie_secure: bool | None = None) -> Sani
     app.ctx.templates = make_templates()
     app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_token)
     app.ctx.safety = SafetyMonitor(app.ctx.rasa, settings.hub_safety_check_seconds)
-    app.ctx.cookie_secure = _cookie_secure_default() if cookie_secure is None else cookie_secure
+    app.ctx.cookie_secure = _cookie_secure_default(settings) if cookie_secure is None else cookie_secure
     app.ctx.session_cookie = SESSION_COOKIE
     app.ctx.login_cookie = LOGIN_COOKIE
+    app.ctx.login_limits = LoginLimits()
 
     app.register_middleware(_access, "request")
     app.register_middleware(_security_headers, "response")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -72,17 +73,14 @@ def create_user(session: Session, username: str, password: str, role: str,
 
 def check_login(session: Session, username: str, password: str,
                 now: datetime | None = None) -> StaffUser | None:
-    """The user if the password is right and the account is not locked; counts failures.
+    """The user if the password is right; always exactly one argon2 check (constant time).
 
-    Five wrong passwords in a row lock the account for fifteen minutes; during the lock even
-    the right password is refused, so guessing cannot continue.
+    Pauses after wrong tries are :class:`LoginLimits`' job (per name and address, per address,
+    per name), so that nobody elsewhere can lock a worker out of their own account.
     """
-    now = now or utcnow()
     user = session.execute(select(StaffUser).where(StaffUser.username == username.strip())).scalar()
     if user is None:
         _verify(_DUMMY_HASH, password)
-        return None
-    if user.locked_until is not None and user.locked_until > now:
         return None
     if _verify(user.password_hash, password):
         user.failed_logins = 0
@@ -90,11 +88,61 @@ def check_login(session: Session, username: str, password: str,
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         return user
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.locked_until = now + LOCK_OUT
-        user.failed_logins = 0
+    user.failed_logins = (user.failed_logins or 0) + 1  # kept for the audit of an account
     return None
+
+
+class LoginLimits:
+    """Failed logins counted per name *and address*, per address, and per name from anywhere.
+
+    A name (known or not: the answer never tells which) is paused for one address after
+    ``per_pair`` failures from it, so someone elsewhere cannot lock a worker out; an address is
+    paused after ``per_address`` failures whatever the names; a name is paused everywhere after
+    ``per_name`` failures from many addresses (slow, spread-out guessing). Pauses last
+    ``LOCK_OUT`` from the last failure. Kept in the console's one process.
+    """
+
+    def __init__(self, per_pair: int = MAX_FAILED_LOGINS, per_address: int = 20, per_name: int = 50,
+                 window: timedelta = LOCK_OUT) -> None:
+        self.limits = {"pair": per_pair, "address": per_address, "name": per_name}
+        self.window = window
+        self._failures: dict[tuple[str, str], list[datetime]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _keys(username: str, address: str) -> dict[str, tuple[str, str]]:
+        name = username.strip().lower()
+        return {"pair": ("pair", f"{name}\n{address}"), "address": ("address", address), "name": ("name", name)}
+
+    def paused_until(self, username: str, address: str, now: datetime | None = None) -> datetime | None:
+        """When logging in as ``username`` from ``address`` is allowed again (None: it is now)."""
+        now = now or utcnow()
+        until = None
+        with self._lock:
+            for kind, key in self._keys(username, address).items():
+                recent = [t for t in self._failures.get(key, []) if t > now - self.window]
+                if len(recent) >= self.limits[kind]:
+                    ends = max(recent) + self.window
+                    until = ends if until is None or ends > until else until
+        return until
+
+    def failed(self, username: str, address: str, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        with self._lock:
+            for key in self._keys(username, address).values():
+                recent = [t for t in self._failures.get(key, []) if t > now - self.window]
+                self._failures[key] = (recent + [now])[-200:]
+            if len(self._failures) > 100_000:  # a spray of names cannot fill memory
+                self._failures.clear()
+
+    def succeeded(self, username: str, address: str) -> None:
+        with self._lock:
+            self._failures.pop(self._keys(username, address)["pair"], None)
+
+
+def verify_nothing(password: str) -> None:
+    """Spend the time of one password check, so a paused login answers as slowly as any other."""
+    _verify(_DUMMY_HASH, password)
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -25,6 +25,7 @@ T = TypeVar("T")
 
 POLL_SECONDS = 0.2
 HEARTBEAT_SECONDS = 15.0
+RECHECK_SECONDS = 2.0  # a live stream re-checks the login (and the conversation) this often
 
 # The same shape as rasa.core.brokers.sql.SQLEventBroker.SQLBrokerEvent (Rasa creates it).
 _metadata = MetaData()
@@ -146,3 +147,26 @@ def risks_seen(url: str, sender_id: str, limit: int = 200, table: Table = events
         if isinstance(risk, dict) and risk.get("level") in ("high", "possible"):
             found.append(risk)
     return found
+
+
+def session_still_valid(url: str, token: str | None) -> bool:
+    """True while the session cookie a live stream was opened with is still logged in."""
+    from bot.hub.auth import identify
+
+    with session_scope(url) as session:
+        return identify(session, token) is not None
+
+
+class Recheck:
+    """Says when a live stream should look again at its session and conversation."""
+
+    def __init__(self, every: float = RECHECK_SECONDS) -> None:
+        self.every = every
+        self._last = asyncio.get_running_loop().time()
+
+    def due(self) -> bool:
+        now = asyncio.get_running_loop().time()
+        if now - self._last >= self.every:
+            self._last = now
+            return True
+        return False

@@ -72,20 +72,25 @@ class RasaClient:
         return await self._request("GET", self._url(sender_id, "tracker"), {"include_events": "ALL"})
 
     async def append_events(self, sender_id: str, events: list[dict[str, Any]], *,
-                            side_effects: bool = False) -> dict[str, Any]:
+                            side_effects: bool = False, channel: str | None = None) -> dict[str, Any]:
         """Append events under the conversation lock; with side effects a bot event is delivered
-        through the person's latest input channel."""
+        through ``channel`` (the one fixed on the handoff), else the latest input channel."""
         params = {"include_events": "NONE"}
         if side_effects:
-            params.update(execute_side_effects="true", output_channel="latest")
+            params.update(execute_side_effects="true", output_channel=channel or "latest")
         return await self._request("POST", self._url(sender_id, "tracker/events"), params, events)
 
-    async def send_worker_message(self, sender_id: str, text: str, worker_name: str) -> None:
-        """Deliver a worker's reply in the person's own channel, and store it in the tracker."""
+    async def send_worker_message(self, sender_id: str, text: str, worker_name: str,
+                                  channel: str | None = None) -> None:
+        """Deliver a worker's reply in the channel fixed on the handoff, and store it in the tracker.
+
+        ``channel`` should always be given by the console: "latest" follows whatever channel last
+        wrote into the conversation, which is not proof of who the person is.
+        """
         await self.append_events(sender_id, [{
             "event": "bot", "text": text,
             "metadata": {"lwfd_from": WORKER, "lwfd_worker_name": worker_name},
-        }], side_effects=True)
+        }], side_effects=True, channel=channel)
 
     async def send_hub_status(self, sender_id: str, text: str, worker_name: str, change: str) -> None:
         """Tell the person in their own channel that a worker joined or left (``change``:

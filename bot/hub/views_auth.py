@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import mimetypes
 import secrets
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
-from bot.hub.auth import check_login, csrf_ok, end_session, login_csrf_token, start_session
+from bot.hub.auth import (
+    LoginLimits,
+    check_login,
+    csrf_ok,
+    end_session,
+    login_csrf_token,
+    start_session,
+    verify_nothing,
+)
 from bot.hub.feed import in_thread
 from bot.hub.web import ALL_STAFF, allow, db, public, render
 from bot.store.db import session_scope
@@ -17,8 +26,8 @@ from bot.store.models import utcnow
 
 STATIC = Path(__file__).resolve().parent / "static"
 VENDOR = Path(__file__).resolve().parents[1] / "channels" / "webchat_static" / "vendor"
-LOGIN_FAILED = ("That username and password did not work. After 5 wrong tries an account is "
-                "locked for 15 minutes.")
+LOGIN_FAILED = ("That username and password did not work. After 5 wrong tries, logging in with "
+                "that name from here is paused for 15 minutes.")
 
 
 def _safe_next(target: str | None) -> str:
@@ -64,6 +73,12 @@ async def login(request: Request) -> HTTPResponse:
         return _login_page(request, 403, "The login form had expired. Please try again.")
     username = (request.form.get("username") or "").strip()
     password = request.form.get("password") or ""
+    address = str(request.remote_addr or request.ip or "")
+    limits: LoginLimits = request.app.ctx.login_limits
+    paused = limits.paused_until(username, address)
+    if paused is not None:  # same work as a real check, so the time taken tells nothing
+        await in_thread(lambda: verify_nothing(password))
+        return _login_page(request, 429, _paused_message(paused), username)
 
     def attempt() -> str | None:
         with session_scope(settings.database_url) as session:
@@ -72,11 +87,25 @@ async def login(request: Request) -> HTTPResponse:
 
     token = await in_thread(attempt)
     if token is None:
+        limits.failed(username, address)
+        paused = limits.paused_until(username, address)
+        if paused is not None:
+            return _login_page(request, 429, _paused_message(paused), username)
         return _login_page(request, 401, LOGIN_FAILED, username)
+    limits.succeeded(username, address)
     resp = response.redirect(_safe_next(request.form.get("next")), status=303)
     _cookie(request, resp, request.app.ctx.session_cookie, token, max_age=12 * 3600)
     del resp.cookies[request.app.ctx.login_cookie]
     return resp
+
+
+def _paused_message(until: datetime) -> str:
+    """Said the same way whether or not the name exists."""
+    from bot.hours import LONDON
+
+    local = until.replace(tzinfo=timezone.utc).astimezone(LONDON) if until.tzinfo is None else until.astimezone(LONDON)
+    return (f"Too many wrong tries, so logging in with that name from here is paused until "
+            f"{local:%H:%M} (UK time). If this wasn't you, tell the duty lead.")
 
 
 @allow(*ALL_STAFF)

@@ -11,7 +11,15 @@ from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
 from bot.hub import handling, person_lines, triage
-from bot.hub.feed import POLL_SECONDS, events_after, feed_source, in_thread, last_event_id
+from bot.hub.feed import (
+    POLL_SECONDS,
+    Recheck,
+    events_after,
+    feed_source,
+    in_thread,
+    last_event_id,
+    session_still_valid,
+)
 from bot.hub.queue import CHANNELS, OUTCOMES, REASONS, SMS_CHANNELS
 from bot.hub.rasa_client import RasaError
 from bot.hub.safety_check import as_event
@@ -233,7 +241,8 @@ async def reply(request: Request, handoff_id: int) -> HTTPResponse:
                                      "text. Check how it will arrive below, then tick the box to send it like "
                                      "that, or shorten it.", parts)
     try:
-        await request.app.ctx.rasa.send_worker_message(handoff.sender_id, text.strip(), staff.display_name)
+        await request.app.ctx.rasa.send_worker_message(handoff.sender_id, text.strip(), staff.display_name,
+                                                       channel=handoff.channel)
     except RasaError as problem:
         return await refuse(502, f"Not sent: {problem}")
     await audit(request, "reply", sender_id=handoff.sender_id, handoff_id=handoff_id,
@@ -362,6 +371,8 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
         bool(handling.get(s, handoff_id)) and handling.may_reopen(s, handling.get(s, handoff_id), username)))
     if handoff is None or not _may_see(request.ctx.staff, handoff, closer):
         return response.json({"error": "Not available."}, status=404)
+    if handoff.status not in OPEN:  # nothing live to follow; 204 stops the browser reconnecting
+        return response.empty(status=204)
     try:
         after = int(request.args.get("after", "0"))
         since = float(request.args.get("since", "0"))
@@ -384,8 +395,15 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
                 buttons = offered
     except RasaError:
         pass  # a press then shows as "(pressed a button: ...)" instead
+    token = request.ctx.session_token
+    recheck = Recheck()
     while True:
         found = await in_thread(partial(events_after, feed_url, sender_id, after, table=feed_table))
+        # Still logged in? Asked every few seconds, and always before a person's words are sent.
+        if (found or recheck.due()) and not await in_thread(
+                partial(session_still_valid, request.app.ctx.settings.database_url, token)):
+            await _send(resp, "end", {"reason": "logged_out"})
+            return None
         for row_id, event in found:
             after = row_id
             offered = offered_buttons(event)
@@ -407,6 +425,9 @@ async def stream(request: Request, handoff_id: int) -> HTTPResponse | None:
         if current != status:
             status = current
             await _send(resp, "status", {"status": current[0], "claimed_by": current[1]})
+        if current[0] not in OPEN:  # closed, handed back or gone: nothing more is sent
+            await _send(resp, "end", {"reason": current[0]})
+            return None
         safety = await request.app.ctx.safety.latest()  # waits 2 s at most; refreshed behind
         if safety is not None and safety != last_safety:
             last_safety = safety

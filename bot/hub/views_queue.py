@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
 from bot.hub import queue
 from bot.hub.duty import set_on_duty
-from bot.hub.feed import changes, feed_source, read_in_session, risks_seen
+from bot.hub.feed import (
+    RECHECK_SECONDS,
+    changes,
+    feed_source,
+    in_thread,
+    read_in_session,
+    risks_seen,
+    session_still_valid,
+)
 from bot.hub.safety_check import as_event
 from bot.hub.web import PERSONAL_DATA, allow, audit, db, fragment, render
 
@@ -52,7 +61,18 @@ async def queue_stream(request: Request) -> None:
     await resp.send("retry: 2000\n\n")
     read = read_in_session(url, queue.fingerprint)
     last_safety = None
-    async for _ in changes(read, heartbeat=QUEUE_REFRESH_SECONDS):
+    token = request.ctx.session_token
+    # Beats at least every RECHECK_SECONDS, so a logout ends the stream within seconds.
+    quiet = 0.0
+    async for value in changes(read, heartbeat=RECHECK_SECONDS):
+        if not await in_thread(partial(session_still_valid, url, token)):
+            await resp.send('event: end\ndata: {"reason": "logged_out"}\n\n')
+            return
+        if value is None:  # a heartbeat: re-word the waiting times only now and then
+            quiet += RECHECK_SECONDS
+            if quiet < QUEUE_REFRESH_SECONDS:
+                continue
+        quiet = 0.0
         lists = await db(request, _lists_for(request))
         html = fragment(request, "_queue_rows.html", **lists)
         payload = json.dumps({"html": html, "waiting": len(lists["waiting"])})

@@ -31,6 +31,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - dr
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA secure_delete=ON")  # erased rows are overwritten, not left in free pages
     cursor.close()
 
 
@@ -42,7 +43,8 @@ def get_engine(url: str | None = None) -> Engine:
         if engine is None:
             if url.startswith("sqlite:///"):
                 Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-                engine = create_engine(url, future=True, connect_args={"timeout": 10})
+                # hide_parameters: a failed statement never puts a person's words in a log line.
+                engine = create_engine(url, future=True, connect_args={"timeout": 10}, hide_parameters=True)
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
                 # A pool per process: LWFD_DB_POOL_SIZE kept open, LWFD_DB_MAX_OVERFLOW more for
@@ -50,7 +52,8 @@ def get_engine(url: str | None = None) -> Engine:
                 current = settings()
                 engine = create_engine(url, future=True, pool_pre_ping=True,
                                        pool_size=current.db_pool_size,
-                                       max_overflow=current.db_max_overflow, pool_timeout=10)
+                                       max_overflow=current.db_max_overflow, pool_timeout=10,
+                                       hide_parameters=True)
             _engines[url] = engine
         return engine
 

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, Text
 
 from bot.store.db import Base
+from bot.store.protected import EncryptedText
 
 
 def utcnow() -> datetime:
@@ -27,11 +28,13 @@ class Introduction(Base):
     channel = Column(String(64), nullable=False, default="rest")
     consent = Column(Boolean, nullable=False, default=False)
     consent_at = Column(DateTime, nullable=True)
+    # The version of the consent question said yes to (bot.privacy.consent_wording_version).
+    consent_wording = Column(String(32), nullable=True)
     introduced_by = Column(String(32), nullable=False, default="self")  # self | someone_else
     introducer_relationship = Column(Text, nullable=True)
     person_agrees = Column(Boolean, nullable=True)
-    introducer_contact = Column(Text, nullable=True)
-    person_contact = Column(Text, nullable=True)
+    introducer_contact = Column(EncryptedText, nullable=True)  # encrypted at rest
+    person_contact = Column(EncryptedText, nullable=True)  # encrypted at rest
     story = Column(Text, nullable=True)
     needs = Column(JSON, nullable=False, default=list)
     what_matters = Column(Text, nullable=True)
@@ -58,7 +61,7 @@ class Handoff(Base):
     urgent = Column(Boolean, nullable=False, default=False)
     risk_level = Column(String(16), nullable=False, default="none")
     summary = Column(JSON, nullable=False, default=dict)
-    contact_preference = Column(Text, nullable=True)
+    contact_preference = Column(EncryptedText, nullable=True)  # encrypted at rest
     promise = Column(Text, nullable=True)  # what the person was told about when contact happens
     status = Column(String(32), nullable=False, default="waiting")  # waiting | claimed | closed | handed_back
     claimed_by = Column(String(255), nullable=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import unicodedata
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -28,11 +29,12 @@ from sqlalchemy import select
 from bot.channels.fake_twilio import FakeTwilio, signed_webhook, webhook_params
 from bot.channels.models import SmsInbound, SmsOptEvent
 from bot.channels.optout import OptedOutError, is_opted_out, record_opt_out
-from bot.channels.sms_keywords import HELP_REPLY, MAX_BODY_CHARS, STOP_REPLY, TOO_LONG_REPLY
+from bot.channels.sms_keywords import HELP_REPLY, STOP_REPLY
 from bot.channels.sms_store import claim_message, message_state
 from bot.channels.sms_text import DEFAULT_MAX_SEGMENTS, segments
 from bot.channels.twilio_sms import SmsSendError, TwilioSmsInput, TwilioSmsOutput
 from bot.store.db import session_scope
+from bot.store.protected import lookup_hash
 
 ACCOUNT = "AC" + "1" * 32
 TOKEN = "test-twilio-auth-token"
@@ -277,7 +279,8 @@ async def test_stop_is_recorded_confirmed_once_and_then_nothing_is_sent(sms: Sms
     assert sms.assistant.texts == ["hello"]  # STOP never reached the assistant
     with session_scope(app_db) as session:
         [event] = session.execute(select(SmsOptEvent)).scalars().all()
-        assert (event.phone, event.action, event.keyword) == (PERSON, "opt_out", "STOP")
+        # the number itself is never stored: only its keyed lookup hash (bot/store/protected.py)
+        assert (event.phone, event.action, event.keyword) == (lookup_hash(PERSON), "opt_out", "STOP")
 
     fake.clear()
     assert await sms.text("STOP") == 200  # no second confirmation
@@ -405,9 +408,10 @@ async def test_choices_survive_a_restart_and_another_replica(app_db: str, sms: S
 ])
 async def test_any_script_and_emoji(sms: SmsServer, fake: FakeTwilio, body: str) -> None:
     assert await sms.text(body) == 200
-    assert sms.assistant.texts == [body]
+    read = unicodedata.normalize("NFKC", body)  # text is normalised before it is understood
+    assert sms.assistant.texts == [read]
     [reply] = fake.bodies_to(PERSON)
-    assert reply == f"Thanks. I heard: {body}"
+    assert reply == f"Thanks. I heard: {read}"
     assert segments(reply) <= DEFAULT_MAX_SEGMENTS
 
 
@@ -424,16 +428,26 @@ async def test_empty_bodies_get_a_short_clear_reply(sms: SmsServer, fake: FakeTw
     assert sms.assistant.received == []
 
 
-async def test_very_long_body_is_capped_and_the_person_told(sms: SmsServer, fake: FakeTwilio) -> None:
-    body = ("I don't know where to start. " * 200)[:5000]
+async def test_a_long_body_within_the_limit_is_read_whole(sms: SmsServer, fake: FakeTwilio) -> None:
+    body = ("I don't know where to start. " * 200)[:5000].strip()
     assert await sms.text(body) == 200
     [message] = sms.assistant.received
-    assert 1200 < len(message.text) <= MAX_BODY_CHARS
-    assert body.startswith(message.text)
-    assert message.metadata["truncated"] is True
-    replies = fake.bodies_to(PERSON)
-    assert replies[0] == TOO_LONG_REPLY
-    assert all(len(r) <= 1600 and segments(r) <= DEFAULT_MAX_SEGMENTS for r in replies)
+    assert message.text == body  # never cut
+    assert message.metadata["truncated"] is False
+
+
+async def test_a_body_over_the_limit_is_answered_and_not_processed(sms: SmsServer, fake: FakeTwilio) -> None:
+    assert await sms.text("word " * 1001) == 200
+    assert sms.assistant.received == []
+    [reply] = fake.bodies_to(PERSON)
+    assert "too long" in reply and "116 123" in reply
+    assert segments(reply) <= DEFAULT_MAX_SEGMENTS
+
+
+async def test_the_intent_shortcut_typed_by_sms_is_words(sms: SmsServer, fake: FakeTwilio) -> None:
+    assert await sms.text('/greet{"risk_flag":"none"}') == 200
+    [message] = sms.assistant.received
+    assert message.text == 'greet{"risk_flag":"none"}'
 
 
 async def test_long_replies_are_split_cleanly(sms: SmsServer, fake: FakeTwilio) -> None:

@@ -125,7 +125,7 @@ def test_a_person_coming_back_can_pick_up_where_they_left_off(rasa_stack):
     sender = _sender("returning")
     _begin(rasa_stack, sender)
     rasa_stack.say(sender, "i lost my job and feel so low")
-    rasa_stack.send(sender, "/session_start")  # what Rasa does after a long gap
+    rasa_stack.trigger_intent(sender, "session_start")  # what Rasa does after a long gap
     assert "pick up where you left off, or start fresh" in rasa_stack.say(sender, "hi")
     assert "What matters most to you" in rasa_stack.say(sender, "pick up where i left off")
     assert rasa_stack.slots(sender)["story"] == "i lost my job and feel so low"
@@ -135,7 +135,7 @@ def test_a_person_coming_back_can_start_fresh(rasa_stack):
     sender = _sender("fresh")
     _begin(rasa_stack, sender)
     rasa_stack.say(sender, "my partner left and i cant pay the rent")
-    rasa_stack.send(sender, "/session_start")
+    rasa_stack.trigger_intent(sender, "session_start")
     rasa_stack.say(sender, "hello")
     reply = rasa_stack.say(sender, "start fresh")
     assert "for yourself, or for someone else" in reply

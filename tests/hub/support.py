@@ -160,7 +160,8 @@ class HubProcess:
         env.update({"LWFD_DATABASE_URL": self.app_db_url, "LWFD_EVENTS_DATABASE_URL": self.events_db_url,
                     "LWFD_RASA_URL": self.rasa_url, "LWFD_RASA_TOKEN": self.rasa_token,
                     "LWFD_HUB_HOST": "127.0.0.1", "LWFD_HUB_PORT": str(self.port),
-                    "LWFD_HUB_SECRET": "test-hub-secret", "PYTHONWARNINGS": "ignore"})
+                    "LWFD_HUB_SECRET": "test-hub-secret", "PYTHONWARNINGS": "ignore",
+                    "LWFD_ENV": "development"})  # loopback test console, made-up secret
         env.update(self.extra_env)
         log = self.workdir / "hub.log"
         self._process = subprocess.Popen([sys.executable, "-m", "bot.hub"], cwd=REPO, env=env,

@@ -82,7 +82,8 @@ def test_claim_pauses_the_assistant_then_reply_goes_through_rasa(worker, hub_dbs
     sent = rasa_stand_in.appended("reply-person", "bot")[-1]
     assert sent["event"]["text"] == "Hello, I'm Sam from the Hub."
     assert sent["event"]["metadata"] == {"lwfd_from": "worker", "lwfd_worker_name": "Sam"}
-    assert sent["query"]["execute_side_effects"] == "true" and sent["query"]["output_channel"] == "latest"
+    # the channel fixed on the handoff, never "latest" (whoever wrote last is no proof of identity)
+    assert sent["query"]["execute_side_effects"] == "true" and sent["query"]["output_channel"] == h.channel
     page = worker.page(f"/conversations/{h.id}?done=sent").text
     assert "Hello, I&#39;m Sam from the Hub." in page and "Sam (Hub worker)" in page
 

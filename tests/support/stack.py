@@ -64,6 +64,7 @@ class RasaStack:
     workdir: Path
     model: Path
     token: str = "test-token"
+    action_token: str = "test-action-token-0123456789"
     with_actions: bool = True
     extra_env: dict[str, str] = field(default_factory=dict)
     credentials: dict[str, Any] = field(default_factory=lambda: {"rest": None})
@@ -106,6 +107,13 @@ class RasaStack:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "PYTHONWARNINGS": "ignore",
             "LWFD_NOW_FILE": str(self.workdir / "now.txt"),
+            # Loopback test servers: built-in Hub and Twilio secrets allowed (production-mode
+            # stacks set LWFD_ENV=production and real secrets in extra_env).
+            "LWFD_ENV": "development",
+            "LWFD_ACTION_TOKEN": self.action_token,
+            # every test talks from 127.0.0.1, often fast: the rate limits are tested on their own
+            "LWFD_RATE_SENDER": "1000",
+            "LWFD_RATE_ADDRESS": "100000",
         })
         env.update(self.extra_env)
         return env
@@ -114,7 +122,8 @@ class RasaStack:
         import yaml
 
         endpoints = {
-            "action_endpoint": {"url": self.actions_url},
+            "action_endpoint": {"url": self.actions_url,
+                                "headers": {"Authorization": f"Bearer {self.env()['LWFD_ACTION_TOKEN']}"}},
             "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.workdir / "tracker.db")},
             "lock_store": {"type": "in_memory"},
             "event_broker": {"type": "SQL", "dialect": "sqlite", "db": str(self.workdir / "events.db")},
@@ -122,7 +131,10 @@ class RasaStack:
         endpoints_file = self.workdir / "endpoints.yml"
         endpoints_file.write_text(yaml.safe_dump(endpoints))
         credentials_file = self.workdir / "credentials.yml"
-        credentials_file.write_text(yaml.safe_dump(self.credentials))
+        # "rest" means the project's REST channel, as credentials.yml has it (not Rasa's own).
+        credentials = {("bot.channels.rest.GuardedRestInput" if name == "rest" else name): value
+                       for name, value in self.credentials.items()}
+        credentials_file.write_text(yaml.safe_dump(credentials))
         return endpoints_file, credentials_file
 
     def start(self) -> RasaStack:
@@ -147,7 +159,8 @@ class RasaStack:
     def start_actions(self) -> None:
         log = self.workdir / "actions.log"
         self._actions = subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+            [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions",
+             "--host", "127.0.0.1", "--port", str(self.actions_port)],
             cwd=REPO, env=self.env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
         _wait_http(f"http://127.0.0.1:{self.actions_port}/health", self._actions, log)
@@ -173,13 +186,22 @@ class RasaStack:
 
     # --- talking to it ----------------------------------------------------------------------
 
-    def send(self, sender: str, text: str) -> list[dict[str, Any]]:
+    def send(self, sender: str, text: str, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
         """One message in over the REST channel; the bot's replies out."""
-        return http_json("POST", self.rasa_url + "/webhooks/rest/webhook", {"sender": sender, "message": text})
+        rest_token = self.env().get("LWFD_REST_TOKEN")
+        auth = {"Authorization": f"Bearer {rest_token}"} if rest_token else {}
+        return http_json("POST", self.rasa_url + "/webhooks/rest/webhook", {"sender": sender, "message": text},
+                         headers={**auth, **(headers or {})})
 
     def say(self, sender: str, text: str) -> str:
         """Like send, but the replies' text joined, for readable assertions."""
         return "\n".join(m.get("text", "") for m in self.send(sender, text))
+
+    def trigger_intent(self, sender: str, intent: str) -> Any:
+        """Act as if ``sender`` said ``intent`` (Rasa's HTTP API, with the token): what the
+        server itself does (``session_start`` after a long gap), which no citizen channel can do."""
+        return http_json("POST", f"{self.rasa_url}/conversations/{sender}/trigger_intent?token={self.token}",
+                         {"name": intent})
 
     def tracker(self, sender: str) -> dict[str, Any]:
         return http_json("GET", f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}")
