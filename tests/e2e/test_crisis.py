@@ -106,10 +106,9 @@ def test_a_young_person_is_also_given_childline(rasa_stack):
 
 
 @pytest.fixture(scope="module")
-def stack_without_actions(trained_model, tmp_path_factory):
-    stack = RasaStack(workdir=tmp_path_factory.mktemp("noactions"), model=trained_model).start()
-    yield stack
-    stack.stop()
+def stack_without_actions(rasa_stack):
+    """The shared stack: the test stops its action server and starts it again."""
+    return rasa_stack
 
 
 def test_crisis_reaches_the_person_when_the_action_server_is_down(stack_without_actions):

@@ -81,6 +81,11 @@ class RasaStack:
         return f"http://127.0.0.1:{self.actions_port}/webhook"
 
     @property
+    def sms_webhook(self) -> str:
+        """The SMS channel's webhook (when the credentials enable it)."""
+        return f"{self.rasa_url}/webhooks/twilio/webhook"
+
+    @property
     def app_db_url(self) -> str:
         return self.extra_env.get("LWFD_DATABASE_URL", f"sqlite:///{self.workdir / 'app.db'}")
 
