@@ -167,9 +167,14 @@ class RasaStack:
         _wait_http(f"http://127.0.0.1:{self.actions_port}/health", self._actions, log)
 
     def stop_actions(self) -> None:
+        """Stop the action server; killed if it has not shut down in 30 s (a busy machine)."""
         if self._actions and self._actions.poll() is None:
             self._actions.terminate()
-            self._actions.wait(timeout=30)
+            try:
+                self._actions.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._actions.kill()
+                self._actions.wait(timeout=30)
         self._actions = None
 
     def stop(self) -> None:
