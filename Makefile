@@ -26,7 +26,7 @@ help:
 	@echo "make lint   ruff"
 	@echo "make check-data  check replies and examples: rasa data validate and our language guide"
 	@echo "make eval   safety, understanding and redaction figures on the held-back sets and real posts (JSON, counts only)"
-	@echo "make bench  benchmarks that print figures (directory search, Hub queue, risk detection)"
+	@echo "make bench  one JSON object: turn latency and load against stock Rasa, training, memory, directory, Hub queue"
 
 check-python:
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -67,7 +67,7 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory train
 	$(BIN)/ruff check bot actions tests bench scripts
 	$(BIN)/bot rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors --out var/test-results/core --quiet
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=10
 
 eval: $(STAMP) train
 	@for set in tests/data/risk_heldout.yml tests/data/risk_fresh.yml tests/data/risk_blind20.yml tests/data/risk_blind21.yml tests/data/risk_blind22.yml tests/data/risk_blind23.yml; do \
@@ -77,10 +77,10 @@ eval: $(STAMP) train
 	@$(BIN)/bot redact --eval tests/data/redaction_set.yml
 	@$(BIN)/bot redact --eval tests/data/redaction_fresh.yml
 
+# Progress on stderr, the JSON alone on stdout: `make -s bench > bench.json` keeps it. Under 15 minutes.
+# (bench/bench_safety.py, the risk detector's cost per message alone, runs on its own.)
 bench: $(STAMP)
-	$(BIN)/python bench/bench_directory.py
-	$(BIN)/python bench/bench_hub_queue.py
-	$(BIN)/python bench/bench_safety.py
+	@$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf var .rasa test-artifacts

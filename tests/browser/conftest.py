@@ -14,18 +14,13 @@ from typing import Any
 import pytest
 
 from tests.support.stack import RasaStack
-from tests.support.webchat import CHROMIUM, CHROMIUM_ARGS, WEBCHAT_CREDENTIALS, WebChatServer
+from tests.support.webchat import CHROMIUM, CHROMIUM_ARGS, WebChatServer
 
 
 @pytest.fixture(scope="session")
-def webchat_server(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebChatServer]:
-    """A real Rasa server (and action server) with the web chat channel, shared by the run."""
-    stack = RasaStack(workdir=tmp_path_factory.mktemp("webchat"), model=trained_model,
-                      credentials=WEBCHAT_CREDENTIALS).start()
-    try:
-        yield WebChatServer(stack)
-    finally:
-        stack.stop()
+def webchat_server(rasa_stack: RasaStack) -> WebChatServer:
+    """The run's shared Rasa server and action server (``tests/conftest.py``: web chat channel on)."""
+    return WebChatServer(rasa_stack)
 
 
 @pytest.fixture(scope="module")

@@ -132,11 +132,14 @@ def test_a_young_person_is_also_given_childline(rasa_stack):
     assert "0800 1111" in reply and _has_crisis_contacts(reply)
 
 
-@pytest.fixture(scope="module")
-def stack_without_actions(trained_model, tmp_path_factory):
-    stack = RasaStack(workdir=tmp_path_factory.mktemp("noactions"), model=trained_model).start()
-    yield stack
-    stack.stop()
+@pytest.fixture
+def stack_without_actions(rasa_stack):
+    """The shared stack: the test stops its action server; it runs again afterwards, whatever happened."""
+    try:
+        yield rasa_stack
+    finally:
+        if rasa_stack._actions is None or rasa_stack._actions.poll() is not None:
+            rasa_stack.start_actions()
 
 
 def test_crisis_reaches_the_person_when_the_action_server_is_down(stack_without_actions):

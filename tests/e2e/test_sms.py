@@ -7,29 +7,20 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from bot.channels.fake_twilio import FakeTwilio, signed_webhook, webhook_params
+from bot.channels.fake_twilio import signed_webhook, webhook_params
 from bot.channels.sms_text import segments
 from bot.config import Settings
 from bot.store.db import session_scope
 from bot.store.models import Handoff, Introduction
-from tests.support.stack import RasaStack
 
 pytestmark = pytest.mark.model
 TOKEN = Settings().twilio_auth_token
 
 
 @pytest.fixture(scope="module")
-def sms(trained_model, tmp_path_factory):
-    fake = FakeTwilio().start()
-    stack = RasaStack(workdir=tmp_path_factory.mktemp("sms"), model=trained_model)
-    webhook = f"{stack.rasa_url}/webhooks/twilio/webhook"
-    stack.credentials = {"rest": None, "bot.channels.twilio_sms.TwilioSmsInput": {
-        "public_url": webhook, "api_base": fake.base_url}}
-    stack.extra_env = {"LWFD_TWILIO_API_BASE": fake.base_url, "LWFD_PUBLIC_SMS_WEBHOOK_URL": webhook}
-    stack.start()
-    yield stack, fake, webhook
-    stack.stop()
-    fake.stop()
+def sms(rasa_stack, fake_twilio):
+    """The run's shared stack (SMS channel on, sending through the fake Twilio API)."""
+    return rasa_stack, fake_twilio, rasa_stack.sms_webhook
 
 
 def text_in(webhook: str, phone: str, body: str, *, sid: str | None = None, sign: bool = True) -> int:

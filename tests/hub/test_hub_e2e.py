@@ -102,26 +102,9 @@ def test_high_risk_while_claimed_alerts_the_worker(rasa_stack, live_hub):
 
 
 @pytest.fixture(scope="module")
-def sms_stack(trained_model, tmp_path_factory):
-    """A second real Rasa server with the SMS channel, sending through the fake Twilio API."""
-    from bot.channels.fake_twilio import FakeTwilio
-    from tests.support.stack import RasaStack
-
-    fake = FakeTwilio().start()
-    workdir = tmp_path_factory.mktemp("sms-stack")
-    stack = RasaStack(workdir=workdir, model=trained_model)
-    webhook = f"{stack.rasa_url}/webhooks/twilio/webhook"
-    stack.credentials = {"rest": None, "bot.channels.twilio_sms.TwilioSmsInput": {
-        "public_url": webhook, "api_base": fake.base_url}}
-    stack.extra_env = {"LWFD_TWILIO_API_BASE": fake.base_url, "LWFD_PUBLIC_SMS_WEBHOOK_URL": webhook}
-    stack.start()
-    hub = HubProcess(workdir, stack.rasa_url, stack.token, stack.app_db_url, stack.events_db_url).start()
-    try:
-        yield stack, fake, hub, webhook
-    finally:
-        hub.stop()
-        stack.stop()
-        fake.stop()
+def sms_stack(rasa_stack, fake_twilio, live_hub):
+    """The run's shared stack (SMS channel on, through the fake Twilio API) and this module's Hub."""
+    return rasa_stack, fake_twilio, live_hub, rasa_stack.sms_webhook
 
 
 def _text_in(webhook: str, phone: str, body: str) -> None:
