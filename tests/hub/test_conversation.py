@@ -255,3 +255,17 @@ def test_claim_is_undone_when_the_assistant_cannot_be_paused(worker, hub_dbs, ra
     answer = worker.post_form(f"/conversations/{h.id}/claim")
     assert answer.status_code == 502 and "Not claimed" in answer.text
     assert _status(hub_dbs[1], h.id).status == "waiting"
+
+
+def test_risk_in_a_held_conversation_alerts_on_the_queue_page_too(worker, hub_dbs, rasa_stand_in):
+    """A worker with only the queue open is alerted when a conversation a worker holds turns urgent."""
+    from bot.handoff import Promise, request_handoff
+
+    h = _claimed(worker, hub_dbs[1], "held-risk-person")
+    assert "Risk seen in a conversation a worker holds" not in worker.page("/queue").text
+    request_handoff("held-risk-person", "webchat", "risk", {}, promise=Promise(False, "x"), url=hub_dbs[1],
+                    risk={"level": "high", "categories": ["suicide"], "reasons": ['suicide (high): "pills saved up"'],
+                          "words": "ive got my pills saved up"})
+    page = worker.page("/queue").text
+    alert = page.split('id="held-alert" role="alert">', 1)[1].split("</div>", 1)[0]
+    assert "Risk seen in a conversation a worker holds" in alert and f'href="/conversations/{h.id}"' in alert
