@@ -25,6 +25,14 @@ ACTIONS = {
     "pass_on": "Handed a conversation over to a colleague",
     "on_duty": "Went on duty",
     "off_duty": "Went off duty",
+    "coproduction_label": "Labelled a message from the review inbox",
+    "coproduction_set_aside": "Set aside a message from the review inbox",
+    "coproduction_propose_reply": "Proposed a change to what the assistant says",
+    "coproduction_approve": "Approved a co-production change",
+    "coproduction_refuse": "Turned down a co-production change",
+    "coproduction_roll_back": "Rolled back a co-production change",
+    "coproduction_model_loaded": "Loaded the approved change into the running assistant",
+    "coproduction_train_candidate": "Started a trial version of the assistant",
 }
 
 

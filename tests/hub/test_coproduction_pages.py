@@ -70,7 +70,7 @@ def test_inbox_shows_the_message_redacted_and_a_label_becomes_a_proposal_a_lead_
     assert "    - my landlrd wants me out\n" in (repo / "data/nlu/story_housing.yml").read_text()
     message = last_commit(repo)
     assert "Proposed-by: vol" in message and "Reviewed-by: lee" in message
-    assert "coproduction_approve" in lead.page("/audit").text
+    assert "Approved a co-production change" in lead.page("/audit").text
 
 
 def test_a_reply_is_checked_at_once_and_shown_as_a_text(console):
