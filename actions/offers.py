@@ -10,19 +10,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.tracker_helpers import channel_of
-from bot.conversation.signposting import SMS_CHANNELS, find_offers, offers_message
+from bot.conversation.signposting import SMS_CHANNELS, find_offers, offers_list
 from bot.hours import now
 
 logger = logging.getLogger(__name__)
 
 
 def next_offers(tracker: Tracker) -> list[dict]:
-    """Offers not shown yet, for the needs and strengths the person has told us."""
+    """Offers not shown yet (for this postcode), for the needs and strengths told so far."""
     given = list(tracker.get_slot("offers_given") or [])
+    postcode = tracker.get_slot("postcode")
     round_number = 1 + max((int(o.get("round", 1)) for o in given), default=0)
     return find_offers(
         list(tracker.get_slot("needs") or []), list(tracker.get_slot("strengths") or []), now(),
-        channel=channel_of(tracker), exclude_ids=[o["id"] for o in given], round_number=round_number,
+        channel=channel_of(tracker), postcode=postcode,
+        exclude_ids=[o["id"] for o in given if o.get("postcode") == postcode], round_number=round_number,
     )
 
 
@@ -40,16 +42,24 @@ class ActionAskOfferChoice(Action):
             logger.exception("Could not search the directory")
             offers = []
         if not offers:
-            dispatcher.utter_message(text="I couldn't find an offer that fits right now; the Hub team will "
-                                          "look with you. Say \"none\" to carry on.")
+            dispatcher.utter_message(response="utter_no_offers_found")
             return []
         given = list(tracker.get_slot("offers_given") or [])
         sms = channel_of(tracker) in SMS_CHANNELS
-        text = offers_message(offers, first_round=not given, sms=sms)
+        postcode = tracker.get_slot("postcode")
+        shown_here = [o for o in given if o.get("postcode") == postcode]
+        if not given:
+            response = "utter_offers_first"
+        elif postcode and not shown_here:
+            response = "utter_offers_nearer"
+        else:
+            response = "utter_offers_more"
+        numbers = ", ".join(str(n) for n in range(1, len(offers) + 1))
         buttons = []
         if not sms:
             buttons = [{"title": f"{n}. {o['name']}", "payload": str(n)} for n, o in enumerate(offers, start=1)]
             buttons += [{"title": "Show me others", "payload": "more"},
                         {"title": "None of these", "payload": "none"}]
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(response=response, offers=offers_list(offers), numbers=numbers,
+                                 place=postcode or "", buttons=buttons)
         return [SlotSet("offers_given", given + offers)]

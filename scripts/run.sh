@@ -46,6 +46,8 @@ if [ "${1:-}" = "--shell" ]; then
   exit 0
 fi
 
+# The SMS channel checks Twilio's signature against the address Twilio posts to: this one.
+export LWFD_PUBLIC_SMS_WEBHOOK_URL=${LWFD_PUBLIC_SMS_WEBHOOK_URL:-http://localhost:$RASA_PORT/webhooks/twilio/webhook}
 echo "Starting the Rasa server on port $RASA_PORT (loading the model takes a little while)..."
 $BIN/rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml -m models >var/log/rasa.log 2>&1 &
@@ -63,7 +65,7 @@ cat <<TXT
 Living Well front door is running.
   Talk to it (REST):  curl -s -XPOST http://localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"hi"}'
   Web chat:           http://localhost:$RASA_PORT/webhooks/webchat/
-  SMS webhook:        http://localhost:$RASA_PORT/webhooks/twilio/webhook
+  SMS webhook:        $LWFD_PUBLIC_SMS_WEBHOOK_URL
   Hub console:        $hub_line
   Logs:               var/log/
 Press Ctrl-C to stop everything.
