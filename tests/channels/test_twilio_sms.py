@@ -64,6 +64,9 @@ class Assistant:
                                          "buttons": [dict(b) for b in CONTACT_BUTTONS]})
         elif message.text == "tell me everything":
             await out.send_response(to, {"text": self.long_reply})
+        elif message.text == "three bubbles":
+            for bubble in ("Thank you for telling me.", "Here is one idea.", "Is that OK?"):
+                await out.send_response(to, {"text": bubble})
         else:
             await out.send_response(to, {"text": f"Thanks. I heard: {message.text}"})
 
@@ -445,6 +448,16 @@ async def test_long_replies_are_split_cleanly(sms: SmsServer, fake: FakeTwilio) 
     assert all(segments(r) <= DEFAULT_MAX_SEGMENTS and r.endswith(".") for r in replies)
     assert " ".join(replies).split() == sms.assistant.long_reply.split()
     assert [int(m["num_segments"]) for m in fake.sent] == [segments(r) for r in replies]
+
+
+async def test_one_turns_short_replies_go_as_one_text(sms: SmsServer, fake: FakeTwilio) -> None:
+    await sms.text("three bubbles")
+    assert fake.bodies_to(PERSON) == ["Thank you for telling me.\n\nHere is one idea.\n\nIs that OK?"]
+
+
+async def test_a_worker_reply_outside_a_turn_is_sent_at_once(sms: SmsServer, fake: FakeTwilio) -> None:
+    await strict_output(sms).send_text_message(PERSON, "Hello, it's the Hub.")
+    assert fake.bodies_to(PERSON) == ["Hello, it's the Hub."]
 
 
 # -- replies from the Hub and other kinds of message -----------------------------------------------
