@@ -117,18 +117,12 @@ def main() -> int:
     search_ms = timed(index.search, items)
     cpu_ms = timed(index.search, items, time.thread_time)
     base_ms = timed(lambda q: baseline(index, q), items)
-    reference = DirectoryIndex(index.offers, hub_hours=index.hub_hours, vectorised=False)
-    reference_ms = timed(reference.search, items[:500])
-    same = all([m.offer.oruk_id for m in index.search(q)] == [m.offer.oruk_id for m in reference.search(q)]
-               for q in items[:500])
     p50, p95, worst = pct(search_ms, 50), pct(search_ms, 95), max(search_ms)
     print(f"directory: {len(index)} offers ({report.summary()}); import {imported:.1f} s, index load {loaded:.2f} s")
     print(f"search over {len(items)} queries: p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {worst:.2f} ms")
     print(f"same searches, CPU time of this thread: p50 {pct(cpu_ms, 50):.2f} ms, "
           f"p95 {pct(cpu_ms, 95):.2f} ms, max {max(cpu_ms):.2f} ms")
     print(f"baseline (one pass, shared need): p50 {pct(base_ms, 50):.2f} ms, p95 {pct(base_ms, 95):.2f} ms")
-    print(f"plain-Python reference ranking (500 queries): p50 {pct(reference_ms, 50):.2f} ms, "
-          f"p95 {pct(reference_ms, 95):.2f} ms; same results as numpy: {same}")
     print(f"ratio search/baseline at p50: {p50 / max(pct(base_ms, 50), 1e-6):.1f}x")
     verdict = "PASS" if p95 < 10 else "FAIL"
     print(f"{verdict}: p95 {'under' if p95 < 10 else 'over'} the 10 ms budget")
