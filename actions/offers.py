@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.tracker_helpers import channel_of
-from bot.conversation.signposting import SMS_CHANNELS, find_offers, offers_list
+from bot.conversation.signposting import CARD_CHANNELS, SMS_CHANNELS, find_offers, offers_list
+from bot.conversation.words import render
 from bot.hours import now
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,14 @@ class ActionAskOfferChoice(Action):
             buttons = [{"title": f"{n}. {o['name']}", "payload": str(n)} for n, o in enumerate(offers, start=1)]
             buttons += [{"title": "Show me others", "payload": "more"},
                         {"title": "None of these", "payload": "none"}]
-        dispatcher.utter_message(response=response, offers=offers_list(offers), numbers=numbers,
-                                 place=postcode or "", buttons=buttons)
+        channel = channel_of(tracker)
+        if channel in CARD_CHANNELS:
+            # The web chat draws each offer as a card with links, the choices below them.
+            dispatcher.utter_message(response=response, offers="", numbers=numbers, place=postcode or "")
+            dispatcher.utter_message(json_message={
+                "offer_cards": [o["card"] for o in offers if o.get("card")],
+                "text": render("utter_offers_choose", channel=channel), "buttons": buttons})
+        else:
+            dispatcher.utter_message(response=response, offers=offers_list(offers), numbers=numbers,
+                                     place=postcode or "", buttons=buttons)
         return [SlotSet("offers_given", given + offers)]

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 _loaded: set[str] = set()
 _lock = threading.Lock()
 SMS_CHANNELS = ("twilio",)
+CARD_CHANNELS = ("webchat",)  # channels that draw offers as cards with links
 
 
 def _ensure_directory(session, url_key: str) -> None:
@@ -37,7 +38,7 @@ def find_offers(needs: list[str], strengths: list[str], at: datetime, *, channel
                 postcode: str | None = None, exclude_ids: list[str] | tuple[str, ...] = (),
                 round_number: int = 1, limit: int = 3, url: str | None = None) -> list[dict[str, Any]]:
     """Offers to show now, as plain dicts kept on the introduction: id, name, text, round."""
-    from bot.directory.offers import format_offer, matches_for_person
+    from bot.directory.offers import format_offer, matches_for_person, offer_card
 
     style = "sms" if channel in SMS_CHANNELS else "web"
     with session_scope(url) as session:
@@ -46,7 +47,8 @@ def find_offers(needs: list[str], strengths: list[str], at: datetime, *, channel
                                      exclude_ids=exclude_ids)
     return [
         {"id": m.offer.oruk_id, "name": m.offer.name, "text": format_offer(m, style, at),
-         "reason": m.reason, "round": round_number, "postcode": postcode}
+         "reason": m.reason, "round": round_number, "postcode": postcode,
+         **({"card": offer_card(m, at)} if style == "web" else {})}
         for m in matches
     ]
 
