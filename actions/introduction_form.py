@@ -277,17 +277,20 @@ class ValidateIntroductionForm(FormValidationAction):
 
     def validate_carer_support(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        said = value if value in ("yes", "no", SKIPPED) else answers.yes_or_no(str(value))
-        if said is None and answers.is_skip(str(value)):
+        latest = _latest_text(tracker)
+        words = latest if _just_asked(tracker, "carer_support") and not latest.startswith("/") else str(value)
+        said = answers.yes_or_no(words) or (value if value in ("yes", "no", SKIPPED) else None)
+        if said is None and answers.is_skip(words):
             said = SKIPPED
         if said is None:
-            said = "yes" if answers.has_words(str(value)) and len(str(value).split()) > 3 else None
+            # "I'm exhausted, I could do with some help": more than a word is a yes in their words.
+            said = "yes" if answers.has_words(words) and len(words.split()) > 3 else None
         if said is None:
             return {"carer_support": None}
         if said == "yes" and tracker.get_slot("consent") == "yes":
             try:
                 save_carer_introduction(tracker.sender_id, channel_of(tracker),
-                                        current_slots(tracker, {"carer_support": str(value)}))
+                                        current_slots(tracker, {"carer_support": words}))
             except Exception:
                 logger.exception("Could not save the carer's own introduction")
             dispatcher.utter_message(response="utter_carer_support_yes")

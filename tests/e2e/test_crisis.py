@@ -57,7 +57,7 @@ def test_crisis_mid_introduction_then_the_person_carries_on(rasa_stack):
     reply = rasa_stack.say(sender, "honestly i dont want to be alive anymore")
     assert _has_crisis_contacts(reply)
     assert "what's been going on for you" in reply  # the question comes back
-    assert "What matters most" in rasa_stack.say(sender, "my flat is damp and i'm behind on rent")
+    assert "places that might help" in rasa_stack.say(sender, "my flat is damp and i'm behind on rent")
     assert rasa_stack.slots(sender)["risk_flag"] == "high"
 
 
@@ -79,7 +79,7 @@ def test_idioms_do_not_raise_the_alarm(rasa_stack):
     sender = _sender("idiom")
     _begin(rasa_stack, sender)
     reply = rasa_stack.say(sender, "this debt is killing me, i could murder a takeaway")
-    assert "116 123" not in reply and "What matters most" in reply
+    assert "116 123" not in reply and "places that might help" in reply
     assert rasa_stack.slots(sender)["risk_flag"] is None
 
 
