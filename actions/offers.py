@@ -46,7 +46,8 @@ class ActionAskOfferChoice(Action):
             dispatcher.utter_message(response="utter_no_offers_found")
             return []
         given = list(tracker.get_slot("offers_given") or [])
-        sms = channel_of(tracker) in SMS_CHANNELS
+        channel = channel_of(tracker)
+        sms = channel in SMS_CHANNELS
         postcode = tracker.get_slot("postcode")
         shown_here = [o for o in given if o.get("postcode") == postcode]
         if not given:
@@ -61,7 +62,6 @@ class ActionAskOfferChoice(Action):
             buttons = [{"title": f"{n}. {o['name']}", "payload": str(n)} for n, o in enumerate(offers, start=1)]
             buttons += [{"title": "Show me others", "payload": "more"},
                         {"title": "None of these", "payload": "none"}]
-        channel = channel_of(tracker)
         if channel in CARD_CHANNELS:
             # The web chat draws each offer as a card with links, the choices below them.
             dispatcher.utter_message(response=response, offers="", numbers=numbers, place=postcode or "")
@@ -71,4 +71,17 @@ class ActionAskOfferChoice(Action):
         else:
             dispatcher.utter_message(response=response, offers=offers_list(offers), numbers=numbers,
                                      place=postcode or "", buttons=buttons)
+        if not given and _worker_on_duty(channel):
+            dispatcher.utter_message(response="utter_offer_a_person")
         return [SlotSet("offers_given", given + offers)]
+
+
+def _worker_on_duty(channel: str) -> bool:
+    """True when a Hub worker could join now: then the person is offered one with the offers."""
+    from bot.handoff import current_promise
+
+    try:
+        return current_promise(channel).live
+    except Exception:  # an unknown rota never promises a person
+        logger.exception("Could not read who is on duty")
+        return False
