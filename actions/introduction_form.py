@@ -21,6 +21,7 @@ from bot.conversation.flow import CORRECTABLE_PARTS, INTRODUCTION_SLOTS, SKIPPED
 from bot.conversation.flow import required_slots as flow_required_slots
 from bot.conversation.records import save_carer_introduction, save_introduction
 from bot.conversation.signposting import latest_round, read_choice
+from bot.conversation.words import render
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +95,10 @@ class ValidateIntroductionForm(FormValidationAction):
     def _opening_story(self, tracker: Tracker) -> list[EventType]:
         """The story told in the very first message (before any question), kept so it is not
         asked again. Nothing reaches the database until the person says yes to consent."""
+        # Nothing asked yet (Rasa shows the form itself as the latest action here, so the
+        # test is on the slots): the message that opened the introduction.
         if (tracker.get_slot("requested_slot") is not None or tracker.get_slot("story") is not None
-                or _is_returning(tracker) or tracker.latest_action_name != "action_listen"):
+                or tracker.get_slot("consent") is not None or _is_returning(tracker)):
             return []
         text = _latest_text(tracker)
         if not _is_story(tracker, text):
@@ -222,9 +225,31 @@ class ValidateIntroductionForm(FormValidationAction):
         text = self._free_text(value, dispatcher, _just_asked(tracker, "strengths_text"))
         result: dict[str, Any] = {"strengths_text": text}
         if text not in (None, SKIPPED):
-            result["strengths"] = _merge(tracker.get_slot("strengths"),
-                                         latest_entity_values(tracker, "strength"))
+            new = [c for c in latest_entity_values(tracker, "strength")
+                   if c not in (tracker.get_slot("strengths") or [])]
+            result["strengths"] = _merge(tracker.get_slot("strengths"), new)
+            if new and _just_asked(tracker, "strengths_text"):
+                result.update(self._offer_for_interest(new, dispatcher, tracker))
         return result
+
+    @staticmethod
+    def _offer_for_interest(strengths: list[str], dispatcher: CollectingDispatcher,
+                            tracker: Tracker) -> dict[str, Any]:
+        """One more idea once we know what they enjoy (offers came early, before we knew):
+        a place that fits the interest, not shown before. No answer is needed."""
+        from actions.offers import interest_offer
+
+        try:
+            offer = interest_offer(tracker, strengths)
+        except Exception:  # the directory being down must not stop the introduction
+            logger.exception("Could not search the directory for an interest")
+            return {}
+        if offer is None:
+            return {}
+        them = tracker.get_slot("introducer") == "someone_else"
+        dispatcher.utter_message(text=render("utter_offer_for_interest_them" if them else "utter_offer_for_interest",
+                                             channel=channel_of(tracker), offer=offer["text"]))
+        return {"offers_given": list(tracker.get_slot("offers_given") or []) + [offer]}
 
     def validate_connections(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:

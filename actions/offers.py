@@ -29,6 +29,15 @@ def next_offers(tracker: Tracker) -> list[dict]:
     )
 
 
+def interest_offer(tracker: Tracker, strengths: list[str]) -> dict | None:
+    """The best place for what the person enjoys that fits it and was not offered yet."""
+    given = list(tracker.get_slot("offers_given") or [])
+    round_number = 1 + max((int(o.get("round", 1)) for o in given), default=0)
+    found = find_offers([], strengths, now(), channel=channel_of(tracker), postcode=tracker.get_slot("postcode"),
+                        exclude_ids=[o["id"] for o in given], round_number=round_number, limit=1)
+    return found[0] if found else None
+
+
 class ActionAskOfferChoice(Action):
     """Shows the offers (numbered; real buttons on the web) and records what was shown."""
 

@@ -34,13 +34,13 @@ WIDOW = {
     "first": "my husband died in the spring and i've got behind on the rent, i can't sleep",
     "answers": [
         (r"keep what you tell me|is it ok for us to keep", "yes"),
-        (r"for yourself|for you, or for someone", "me"),
+        (r"for yourself, or for someone|for you, or for someone", "me"),
         (r"what's been going on|what would you like help with",
          "my husband died in the spring and i've got behind on the rent, i can't sleep"),
         (r"places that might help|some others", "1"),
         (r"how and when", "text me after 6pm please"),
         (r"what matters most", "keeping my home and not feeling so alone"),
-        (r"what do you enjoy", "i love gardening, i used to have an allotment"),
+        (r"what do (?:you|they) enjoy", "i love gardening, i used to have an allotment"),
         (r"who is around", "my son but he lives in leeds"),
         (r"here's what i've noted", "yes"),
     ],
@@ -51,7 +51,7 @@ DAUGHTER = {
         (r"keep what you tell me|is it ok for us to keep", "yes"),
         (r"what's been going on|what would you like help with",
          "i'm worried about my dad, he hasn't left the house since mum died and he loves bowls"),
-        (r"for yourself|for you, or for someone", "my dad"),
+        (r"for yourself, or for someone|for you, or for someone", "my dad"),
         (r"places that might help|some others", "none"),
         (r"how do you know them", "i'm his daughter"),
         (r"know you're contacting us", "yes he knows"),
@@ -59,15 +59,16 @@ DAUGHTER = {
         (r"how could the hub reach them", "through me please"),
         (r"how and when", "call me after 5"),
         (r"what matters most", "that he gets out and sees people"),
-        (r"what do you enjoy", "bowls and his garden"),
+        (r"what do (?:you|they) enjoy", "bowls and his garden"),
         (r"who is around", "just me and my brother"),
-        (r"caring for someone|support for yourself", "yes please, i'm exhausted"),
+        (r"support for yourself as well", "yes please, i'm exhausted"),
         (r"here's what i've noted", "yes"),
     ],
 }
 DONE = re.compile(r"passed this to the hub|kept for the hub team|nothing from this chat is kept", re.I)
 OFFER = re.compile(r"places that might help", re.I)
-HUB_QUESTION = re.compile(r"how and when", re.I)
+# The first question about how the Hub gets in touch (a carer is asked for their own details).
+HUB_QUESTION = re.compile(r"how and when|best way for the hub to reach you", re.I)
 MAX_TURNS = 25
 
 
@@ -103,55 +104,70 @@ def walk(send, person: dict) -> dict:
             "replies_to_hub_question": hub_question, "exchanges": exchanges}
 
 
+class Channels:
+    """Talking to a running stack over HTTP only: REST for the web, signed webhooks for SMS,
+    the fake Twilio's ``/_sent`` for the texts that went out."""
+
+    def __init__(self, rasa_url: str, fake_url: str, webhook: str) -> None:
+        self.rasa_url, self.fake_url, self.webhook = rasa_url, fake_url, webhook
+        self.token = Settings().twilio_auth_token
+
+    def say(self, sender: str, text: str) -> str:
+        reply = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                              timeout=300).json()
+        return "\n".join(m.get("text", "") for m in reply if m.get("text"))
+
+    def bodies_to(self, phone: str) -> list[str]:
+        sent = requests.get(f"{self.fake_url}/_sent", timeout=60).json()
+        return [m["body"] for m in sent if m.get("to") == phone]
+
+    def text(self, phone: str, body: str) -> str:
+        before = len(self.bodies_to(phone))
+        params = webhook_params(phone, body)
+        requests.post(self.webhook, data=params, headers=signed_webhook(params, self.webhook, self.token),
+                      timeout=300)
+        return "\n---\n".join(self.bodies_to(phone)[before:])
+
+
+def measure(channels: Channels, tag: str) -> dict:
+    """The three walks: the widow on the web, the daughter and the widow by text."""
+    results = {"web_widow": walk(lambda text: channels.say(f"bench-widow-{tag}", text), WIDOW)}
+    for name, person, phone in (("sms_daughter", DAUGHTER, "+4477009001" + tag[-2:].rjust(2, "0")),
+                                ("sms_widow", WIDOW, "+4477009002" + tag[-2:].rjust(2, "0"))):
+        run = walk(lambda body, _phone=phone: channels.text(_phone, body), person)
+        bodies = channels.bodies_to(phone)
+        run.update({"texts_sent": len(bodies), "segments_sent": sum(segments(b) for b in bodies),
+                    "shortest_text": min((len(b) for b in bodies), default=0)})
+        results[name] = run
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print every exchange")
     parser.add_argument("--at", default="2026-12-06T03:00", help="the servers' clock (London time)")
+    parser.add_argument("--attach", type=Path, help="a running stack's workdir with info.json (rasa, fake, webhook)")
+    parser.add_argument("--tag", default="01", help="told apart from earlier runs on the same stack")
     args = parser.parse_args()
-    model = latest_model()
-    results = {}
-    with tempfile.TemporaryDirectory() as workdir:
-        fake = FakeTwilio().start()
-        stack = RasaStack(workdir=Path(workdir), model=model)
-        webhook = f"{stack.rasa_url}/webhooks/twilio/webhook"
-        stack.credentials = {"rest": None, "bot.channels.twilio_sms.TwilioSmsInput": {
-            "public_url": webhook, "api_base": fake.base_url}}
-        stack.extra_env = {"LWFD_TWILIO_API_BASE": fake.base_url, "LWFD_PUBLIC_SMS_WEBHOOK_URL": webhook}
-        stack.start()
-        stack.set_clock(args.at)
-        try:
-            results["web_widow"] = walk(lambda text: stack.say("bench-widow", text), WIDOW)
-            phone = "+447700900199"
-            token = Settings().twilio_auth_token
-
-            def text_in(body: str) -> str:
-                before = len(fake.bodies_to(phone))
-                params = webhook_params(phone, body)
-                requests.post(webhook, data=params, headers=signed_webhook(params, webhook, token), timeout=120)
-                return "\n".join(fake.bodies_to(phone)[before:])
-
-            sms = walk(text_in, DAUGHTER)
-            bodies = fake.bodies_to(phone)
-            sms.update({"texts_sent": len(bodies), "segments_sent": sum(segments(b) for b in bodies),
-                        "shortest_text": min((len(b) for b in bodies), default=0)})
-            results["sms_daughter"] = sms
-            for name, person in (("sms_widow", WIDOW),):
-                widow_phone = "+447700900198"
-                start = len(fake.bodies_to(widow_phone))
-
-                def widow_in(body: str, _phone: str = widow_phone) -> str:
-                    before = len(fake.bodies_to(_phone))
-                    params = webhook_params(_phone, body)
-                    requests.post(webhook, data=params, headers=signed_webhook(params, webhook, token), timeout=120)
-                    return "\n".join(fake.bodies_to(_phone)[before:])
-
-                run = walk(widow_in, person)
-                bodies = fake.bodies_to(widow_phone)[start:]
-                run.update({"texts_sent": len(bodies), "segments_sent": sum(segments(b) for b in bodies)})
-                results[name] = run
-        finally:
-            stack.stop()
-            fake.stop()
+    if args.attach:
+        info = json.loads((args.attach / "info.json").read_text())
+        (args.attach / "now.txt").write_text(args.at)
+        results = measure(Channels(info["rasa"], info["fake"], info["webhook"]), args.tag)
+    else:
+        with tempfile.TemporaryDirectory() as workdir:
+            fake = FakeTwilio().start()
+            stack = RasaStack(workdir=Path(workdir), model=latest_model())
+            webhook = f"{stack.rasa_url}/webhooks/twilio/webhook"
+            stack.credentials = {"rest": None, "bot.channels.twilio_sms.TwilioSmsInput": {
+                "public_url": webhook, "api_base": fake.base_url}}
+            stack.extra_env = {"LWFD_TWILIO_API_BASE": fake.base_url, "LWFD_PUBLIC_SMS_WEBHOOK_URL": webhook}
+            stack.start()
+            stack.set_clock(args.at)
+            try:
+                results = measure(Channels(stack.rasa_url, fake.base_url, webhook), args.tag)
+            finally:
+                stack.stop()
+                fake.stop()
     if not args.show:
         for run in results.values():
             run.pop("exchanges")

@@ -36,7 +36,9 @@ def _how(channel: str, wish: ContactWish | None, gave_contact: bool) -> str:
     how = wish.how if wish else None
     if channel == "twilio":
         how = how if how in ("call", "through_me") else "text"
-    elif how in (None, "chat") or (how in ("text", "call", "email") and not gave_contact):
+    elif how in ("text", "call") and not gave_contact:
+        how = "chat_no_number"  # they asked for a call or text but gave no number
+    elif how in (None, "chat") or (how == "email" and not gave_contact):
         how = "chat"
     return render(f"utter_how_{how}", channel=channel)
 
@@ -48,17 +50,16 @@ def make_promise(*, hub_open: bool, workers_on_duty: int, next_contact: str, cha
 
     ``next_contact`` is when the Hub can first keep the person's wish ("after 6 p.m. on
     Monday"); ``fits`` is False when the time they asked for is outside the Hub's hours.
-    The words are responses in domain.yml (``utter_promise_*``).
+    The words are responses in domain.yml (``utter_promise_*``, ``utter_how_*``).
     """
     if hub_open and workers_on_duty > 0:
         return Promise(True, render("utter_promise_live", channel=channel))
     how = _how(channel, wish, gave_contact)
+    if not fits and wish and wish.said_time:
+        return Promise(False, render("utter_promise_outside_hours", channel=channel, asked=wish.said_time,
+                                     when=next_contact, how=how))
     name = "utter_promise_busy" if hub_open else "utter_promise_closed"
-    text = render(name, channel=channel, when=next_contact, how=how)
-    if not fits:
-        text = render("utter_promise_time_outside_hours", channel=channel, asked=wish.said_time if wish else "") \
-            + " " + text
-    return Promise(False, text)
+    return Promise(False, render(name, channel=channel, when=next_contact, how=how))
 
 
 def open_handoff(sender_id: str, url: str | None = None) -> Handoff | None:

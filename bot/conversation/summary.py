@@ -21,7 +21,7 @@ def _answer(value: Any) -> str | None:
     return str(value).strip()
 
 
-def _short(text: str, limit: int = MAX_QUOTE) -> str:
+def _shorten(text: str, limit: int = MAX_QUOTE) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
@@ -63,6 +63,10 @@ def read_back(slots: Mapping[str, Any], channel: str | None = None) -> str:
 
     facts = summary_facts(slots)
     them = facts["introduced_by"] == "someone_else"
+    quote = 45 if channel == "twilio" else MAX_QUOTE  # by text the read-back fits three segments
+
+    def _short(text: str, limit: int = quote) -> str:
+        return _shorten(text, min(limit, quote))
 
     def line(name: str, words: str | None = None) -> str:
         return render(name, channel=channel, words=words) if words is not None else render(name, channel=channel)
@@ -79,7 +83,7 @@ def read_back(slots: Mapping[str, Any], channel: str | None = None) -> str:
     elif facts["strengths"]:
         lines.append(line("utter_summary_strengths", ", ".join(strength_label(c).lower() for c in facts["strengths"])))
     if facts["offer_chosen"]:
-        lines.append(line("utter_summary_offer", _short(facts["offer_chosen"], 60)))
+        lines.append(line("utter_summary_offer", _short(facts["offer_chosen"], 40)))
     if facts["connections"]:
         lines.append(line("utter_summary_connections", _short(facts["connections"], 60)))
     if facts["contact_preference"]:

@@ -58,7 +58,7 @@ def test_the_promise_says_when_and_how_the_person_asked():
 def test_the_promise_never_refers_to_details_not_given_and_never_says_this_chat_by_sms():
     web = make_promise(hub_open=False, workers_on_duty=0, next_contact="on Monday morning", channel="webchat",
                        wish=read_wish("call me"), gave_contact=False)
-    assert "contact details you gave" not in web.text and "here in this chat" in web.text
+    assert "contact details you gave" not in web.text and "here in this chat, as I don't have your number" in web.text
     sms = make_promise(hub_open=True, workers_on_duty=0, next_contact="later today", channel="twilio")
     assert "this chat" not in sms.text and "by text" in sms.text
 
@@ -72,8 +72,8 @@ def test_a_call_with_a_number_given_is_promised_by_phone():
 def test_a_wish_the_hub_cannot_keep_is_said_honestly():
     promise = make_promise(hub_open=False, workers_on_duty=0, next_contact="on Monday morning",
                            channel="twilio", wish=read_wish("after 6pm"), fits=False)
-    assert promise.text.startswith("The Hub isn't open after 6 p.m., sorry.")
-    assert "on Monday morning, by text" in promise.text
+    assert promise.text == ("The Hub isn't open after 6 p.m., sorry, so a Hub worker will contact you "
+                            "on Monday morning, by text.")
 
 
 def test_a_worker_on_duty_is_promised_live():
