@@ -63,7 +63,8 @@ def read_back(slots: Mapping[str, Any], channel: str | None = None) -> str:
 
     facts = summary_facts(slots)
     them = facts["introduced_by"] == "someone_else"
-    quote = 45 if channel == "twilio" else MAX_QUOTE  # by text the read-back fits three segments
+    sms = channel == "twilio"
+    quote = 40 if sms else MAX_QUOTE  # by text the read-back and its reply line fit three segments
 
     def _short(text: str, limit: int = quote) -> str:
         return _shorten(text, min(limit, quote))
@@ -82,7 +83,7 @@ def read_back(slots: Mapping[str, Any], channel: str | None = None) -> str:
         lines.append(line("utter_summary_strengths", _short(facts["strengths_text"], 60)))
     elif facts["strengths"]:
         lines.append(line("utter_summary_strengths", ", ".join(strength_label(c).lower() for c in facts["strengths"])))
-    if facts["offer_chosen"]:
+    if facts["offer_chosen"] and not sms:  # by text it was confirmed when chosen
         lines.append(line("utter_summary_offer", _short(facts["offer_chosen"], 40)))
     if facts["connections"]:
         lines.append(line("utter_summary_connections", _short(facts["connections"], 60)))
