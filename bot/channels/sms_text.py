@@ -204,19 +204,19 @@ def join_for_sms(bubbles: Sequence[str], max_segments: int = DEFAULT_MAX_SEGMENT
     each text within ``max_segments``; a bubble too long on its own is split cleanly."""
     texts: list[str] = []
     current = ""
-    for bubble in (b.strip() for b in bubbles):
+    for bubble in (smart_encode(b).strip() for b in bubbles):
         if not bubble:
             continue
         joined = f"{current}\n\n{bubble}" if current else bubble
-        if fits(smart_encode(joined), max_segments):
+        if fits(joined, max_segments):
             current = joined
             continue
         if current:
             texts.append(current)
-        if fits(smart_encode(bubble), max_segments):
+        if fits(bubble, max_segments):
             current = bubble
         else:
-            parts = split_for_sms(smart_encode(bubble), max_segments)
+            parts = split_for_sms(bubble, max_segments)
             texts.extend(parts[:-1])
             current = parts[-1] if parts else ""
     if current:

@@ -190,3 +190,10 @@ def test_joining_keeps_each_text_within_the_segment_limit_and_every_word():
     assert all(segments(t) <= 2 for t in texts)
     assert " ".join(texts).split() == " ".join(bubbles).split()
     assert len(texts) < 6
+
+
+def test_joined_texts_are_smart_encoded_so_a_curly_quote_does_not_halve_what_fits():
+    from bot.channels.sms_text import encoding, join_for_sms
+
+    [text] = join_for_sms(["It\u2019s fine\u2026", "Thank you."])
+    assert encoding(text) == "GSM-7" and text == "It's fine...\n\nThank you."
