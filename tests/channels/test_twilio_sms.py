@@ -521,3 +521,13 @@ def test_record_opt_out_directly(app_db: str) -> None:
     assert not is_opted_out(PERSON, url=app_db)
     record_opt_out(" +44 7700 900123 ", url=app_db)
     assert is_opted_out(PERSON, url=app_db)
+
+
+def test_the_shipped_credentials_enable_the_signature_checked_sms_channel() -> None:
+    """`make run` uses credentials.yml: the SMS address it prints must answer."""
+    from rasa.core.run import create_http_input_channels
+
+    repo = Path(__file__).resolve().parents[2]
+    channels = create_http_input_channels(None, str(repo / "credentials.yml"))
+    [sms] = [c for c in channels if isinstance(c, TwilioSmsInput)]
+    assert sms.name() == "twilio" and sms.auth_token  # webhooks are checked against this token
