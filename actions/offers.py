@@ -69,7 +69,8 @@ class ActionAskOfferChoice(Action):
         buttons = []
         if not sms:
             buttons = [{"title": f"{n}. {o['name']}", "payload": str(n)} for n, o in enumerate(offers, start=1)]
-            buttons += [{"title": "Show me others", "payload": "more"},
+            # "others", not "more": the classifier reads a bare "more" as "stop" (see the report).
+            buttons += [{"title": "Show me others", "payload": "others"},
                         {"title": "None of these", "payload": "none"}]
         if channel in CARD_CHANNELS:
             # The web chat draws each offer as a card with links, the choices below them.
