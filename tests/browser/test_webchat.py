@@ -270,6 +270,8 @@ def test_at_360px_a_story_as_the_first_message_gets_offer_cards_that_fit(webchat
     assert cards.count() == 3
     page.screenshot(path=str(ARTIFACTS / "webchat-360-offers.png"))
     log = page.locator("#lw-log").bounding_box()
+    first = cards.first.bounding_box()
+    assert log["y"] <= first["y"] and first["y"] + first["height"] <= log["y"] + log["height"]  # in view
     strip = page.locator(".lw-cards").last.bounding_box()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert strip["height"] < log["height"], (strip, log)  # the offers fit the chat box

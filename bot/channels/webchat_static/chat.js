@@ -82,6 +82,8 @@
     if (msg.quick_replies && msg.quick_replies.length) { showChoices(li, msg.quick_replies); }
     if (live && msg.from !== "user") { announce(whoLabel(msg) + ": " + cardsSpoken(msg.offer_cards) + msg.text); }
     scrollToEnd();
+    // Offers: bring the cards into view, not only the choices under them.
+    if (msg.offer_cards && msg.offer_cards.length) { els.log.scrollTop = Math.max(0, li.offsetTop - els.log.offsetTop); }
   }
 
   /* Offers as cards side by side (scrolling sideways), so three of them fit the chat box.
