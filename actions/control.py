@@ -53,16 +53,22 @@ class ActionGoBack(Action):
         previous = previous_question(questions_asked(tracker), current)
         if current is None or previous is None or previous in ("consent", "resume_choice"):
             dispatcher.utter_message(response="utter_go_back_nothing")
-            return []
+            # The question is asked again; offers asked again are the same ones, not others.
+            return _forget_last_offers(tracker) if current == "offer_choice" else []
         dispatcher.utter_message(response="utter_go_back")
         events: list[EventType] = [SlotSet(previous, None), SlotSet("requested_slot", None)]
         if previous == "story":
             events.append(SlotSet("needs", []))
-        if previous == "offer_choice":
-            given = list(tracker.get_slot("offers_given") or [])
-            last = max((int(o.get("round", 1)) for o in given), default=0)
-            events.append(SlotSet("offers_given", [o for o in given if int(o.get("round", 1)) != last]))
+        if "offer_choice" in (previous, current):
+            events += _forget_last_offers(tracker)
         return events
+
+
+def _forget_last_offers(tracker: Tracker) -> list[EventType]:
+    """Drop the offers shown last, so asking again shows the same ones, not "others"."""
+    given = list(tracker.get_slot("offers_given") or [])
+    last = max((int(o.get("round", 1)) for o in given), default=0)
+    return [SlotSet("offers_given", [o for o in given if int(o.get("round", 1)) != last])]
 
 
 class ActionStop(Action):

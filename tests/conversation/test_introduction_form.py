@@ -109,3 +109,12 @@ def test_go_back_at_the_first_question_says_there_is_nothing_to_go_back_to():
     dispatcher = CollectingDispatcher()
     assert asyncio.run(ActionGoBack().run(dispatcher, tracker, {})) == []
     assert dispatcher.messages[0]["response"] == "utter_go_back_nothing"
+
+
+def test_go_back_at_the_offers_shows_the_same_offers_again():
+    shown = [{"id": "a", "name": "A", "text": "A", "round": 1}]
+    tracker = _tracker("go back", intent="go_back", requested="offer_choice", asked=("consent", "offer_choice"),
+                       slots={"offers_given": shown})
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionGoBack().run(dispatcher, tracker, {}))
+    assert events == [{"event": "slot", "timestamp": None, "name": "offers_given", "value": []}]
