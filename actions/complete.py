@@ -10,15 +10,14 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.tracker_helpers import channel_of, current_slots
+from actions.tracker_helpers import channel_of, current_slots, promise_for
 from bot.config import settings
+from bot.conversation import answers
 from bot.conversation.flow import SKIPPED
 from bot.conversation.records import save_introduction
-from bot.handoff import current_promise, request_handoff
+from bot.handoff import request_handoff
 
 logger = logging.getLogger(__name__)
-
-_NO_CONTACT = ("no contact", "don't contact", "dont contact", "no thanks", "no thank you", "none", "no")
 
 
 class ActionIntroductionComplete(Action):
@@ -32,6 +31,7 @@ class ActionIntroductionComplete(Action):
         slots = current_slots(tracker)
         events: list[EventType] = [SlotSet("introduction_done", True)]
         if slots.get("consent") != "yes":
+            dispatcher.utter_message(response="utter_intro_done_no_consent")
             return events
         channel = channel_of(tracker)
         try:
@@ -45,20 +45,19 @@ class ActionIntroductionComplete(Action):
             logger.exception("Could not save the finished introduction")
             dispatcher.utter_message(response="utter_handoff_failed")
             return events
-        preference = (slots.get("contact_preference") or "").strip().lower()
-        if preference and preference != SKIPPED and preference in _NO_CONTACT:
-            dispatcher.utter_message(
-                text="Thank you. What you told me is kept for the Hub team, and you can come back any time.")
+        preference = str(slots.get("contact_preference") or "")
+        if preference and preference != SKIPPED and answers.wants_no_contact(preference):
+            dispatcher.utter_message(response="utter_intro_done_no_contact")
             return _then_about_you(events)
         try:
-            promise = await asyncio.to_thread(current_promise, channel)
+            promise = await asyncio.to_thread(promise_for, channel, slots)
             await asyncio.to_thread(request_handoff, tracker.sender_id, channel, "introduction", slots,
                                     promise=promise)
         except Exception:
             logger.exception("Could not queue the introduction for the Hub")
             dispatcher.utter_message(response="utter_handoff_failed")
             return events
-        dispatcher.utter_message(text=f"Thank you. I've passed this to the Hub team. {promise.text}")
+        dispatcher.utter_message(response="utter_intro_passed", promise=promise.text)
         return _then_about_you(events)
 
 

@@ -13,7 +13,7 @@ from bot.hours import HubHours, now
 
 
 class ActionAskContactPreference(Action):
-    """Asks for a contact preference, saying when the Hub is open."""
+    """Asks for a contact preference, saying when the Hub is open (words in domain.yml)."""
 
     def name(self) -> str:
         return "action_ask_contact_preference"
@@ -22,14 +22,9 @@ class ActionAskContactPreference(Action):
                   domain: DomainDict) -> list[EventType]:
         hours = await asyncio.to_thread(HubHours.load)
         at = now()
-        them = tracker.get_slot("introducer") == "someone_else"
-        who = "you or them" if them else "you"
         if hours.is_open(at):
-            opening = "The Hub team is working now."
+            dispatcher.utter_message(response="utter_ask_contact_preference_open")
         else:
-            opening = f"The Hub is closed now; the team will be back {hours.describe_next_contact(at)}."
-        dispatcher.utter_message(
-            text=f"{opening} How and when would you like them to contact {who}? "
-                 "For example a call in the afternoon, a text, or here in this chat.",
-        )
+            dispatcher.utter_message(response="utter_ask_contact_preference_closed",
+                                     when=hours.describe_next_contact(at))
         return []

@@ -10,8 +10,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.tracker_helpers import channel_of, current_slots
-from bot.handoff import current_promise, request_handoff
+from actions.tracker_helpers import channel_of, current_slots, promise_for
+from bot.handoff import request_handoff
 
 logger = logging.getLogger(__name__)
 
@@ -25,15 +25,15 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         channel = channel_of(tracker)
+        slots = current_slots(tracker)
         try:
-            promise = await asyncio.to_thread(current_promise, channel)
-            await asyncio.to_thread(request_handoff, tracker.sender_id, channel, "asked",
-                                    current_slots(tracker), promise=promise)
+            promise = await asyncio.to_thread(promise_for, channel, slots)
+            await asyncio.to_thread(request_handoff, tracker.sender_id, channel, "asked", slots, promise=promise)
         except Exception:
             logger.exception("Could not queue the person for the Hub")
             dispatcher.utter_message(response="utter_handoff_failed")
             return []
-        dispatcher.utter_message(text=promise.text)
+        dispatcher.utter_message(text=promise.text)  # rendered from domain.yml (bot/handoff.py)
         if tracker.active_loop.get("name"):
-            dispatcher.utter_message(text="While you wait, I'll carry on with a few questions so they know your story.")
+            dispatcher.utter_message(response="utter_handoff_while_waiting")
         return [SlotSet("handoff_requested", True)]

@@ -1,4 +1,8 @@
-"""Validation of the introduction form: reads answers, picks needs and strengths, saves."""
+"""Validation of the introduction form: translates between Rasa and ``bot.conversation``.
+
+Reading answers lives in ``bot.conversation.answers`` (word boundaries, tested); the order
+of questions in ``bot.conversation.flow``; every word the person reads in ``domain.yml``.
+"""
 
 from __future__ import annotations
 
@@ -16,19 +20,13 @@ from actions.tracker_helpers import channel_of, current_slots, latest_entity_val
 from bot.conversation import answers
 from bot.conversation.flow import CORRECTABLE_PARTS, INTRODUCTION_SLOTS, SKIPPED
 from bot.conversation.flow import required_slots as flow_required_slots
-from bot.conversation.records import save_introduction
+from bot.conversation.records import save_carer_introduction, save_introduction
 from bot.conversation.signposting import latest_round, read_choice
+from bot.conversation.words import render
 
 logger = logging.getLogger(__name__)
 
 LONG_MESSAGE = 1200
-_PART_WORDS = {
-    "story": ("story", "going on", "happened", "problem", "what's been"),
-    "what_matters": ("matter", "different", "want", "goal"),
-    "strengths_text": ("enjoy", "good at", "strength", "hobby", "hobbies", "like doing", "helped"),
-    "connections": ("around", "family", "friend", "who", "people", "support"),
-    "contact_preference": ("contact", "phone", "number", "email", "call", "text", "when"),
-}
 
 
 def _merge(existing: list[str] | None, new: list[str]) -> list[str]:
@@ -50,6 +48,19 @@ def _just_asked(tracker: Tracker, slot: str) -> bool:
     return tracker.get_slot("requested_slot") == slot
 
 
+def _latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def _latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _is_story(tracker: Tracker, text: str) -> bool:
+    return answers.looks_like_story(text, intent=_latest_intent(tracker),
+                                    has_need=bool(latest_entity_values(tracker, "need")))
+
+
 class ValidateIntroductionForm(FormValidationAction):
     """Checks each answer; a skip is accepted everywhere; records are saved as we go."""
 
@@ -63,7 +74,10 @@ class ValidateIntroductionForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        events = await super().run(dispatcher, tracker, domain)
+        opening = self._opening_story(tracker)
+        if opening:
+            tracker.add_slots(opening)
+        events = opening + await super().run(dispatcher, tracker, domain)
         updates = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         slots = current_slots(tracker, updates)
         if slots.get("consent") == "yes":
@@ -79,6 +93,19 @@ class ValidateIntroductionForm(FormValidationAction):
                 events.append(SlotSet("introduction_id", float(intro_id)))
         return events
 
+    def _opening_story(self, tracker: Tracker) -> list[EventType]:
+        """The story told in the very first message (before any question), kept so it is not
+        asked again. Nothing reaches the database until the person says yes to consent."""
+        # Nothing asked yet (Rasa shows the form itself as the latest action here, so the
+        # test is on the slots): the message that opened the introduction.
+        if (tracker.get_slot("requested_slot") is not None or tracker.get_slot("story") is not None
+                or tracker.get_slot("consent") is not None or _is_returning(tracker)):
+            return []
+        text = _latest_text(tracker)
+        if not _is_story(tracker, text):
+            return []
+        return [SlotSet(name, value) for name, value in self._story_updates(text, tracker).items()]
+
     # --- one validator per question -------------------------------------------------
 
     def validate_resume_choice(self, value: Any, dispatcher: CollectingDispatcher,
@@ -88,9 +115,7 @@ class ValidateIntroductionForm(FormValidationAction):
             said = answers.yes_or_no(str(value))
             choice = "continue" if said == "yes" else "fresh" if said == "no" else None
         if choice is None:
-            text = str(value).lower()
-            choice = "fresh" if ("fresh" in text or "new" in text or "again" in text) else (
-                "continue" if ("pick" in text or "carry" in text or "continue" in text) else None)
+            choice = answers.resume_choice(str(value))
         if choice == "fresh":
             cleared = {name: None for name in INTRODUCTION_SLOTS}
             cleared.update({"resume_choice": "fresh", "consent": "yes", "introduction_done": False,
@@ -107,6 +132,10 @@ class ValidateIntroductionForm(FormValidationAction):
                          tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         said = value if value in ("yes", "no") else answers.yes_or_no(str(value))
         asked = _just_asked(tracker, "consent")
+        latest = _latest_text(tracker)
+        if (asked and said in ("yes", "no") and answers.yes_or_no(latest) is None
+                and tracker.get_slot("story") is None and _is_story(tracker, latest)):
+            said, value = None, latest  # a story the classifier took for yes or no
         if said == "yes":
             if asked:
                 dispatcher.utter_message(response="utter_consent_given")
@@ -115,6 +144,16 @@ class ValidateIntroductionForm(FormValidationAction):
             if asked:
                 dispatcher.utter_message(response="utter_consent_declined")
             return {"consent": "no"}
+        text = str(value)
+        if answers.asks_meaning(text):
+            dispatcher.utter_message(response="utter_consent_meaning")
+            return {"consent": None}
+        if tracker.get_slot("story") is None and _is_story(tracker, text):
+            # They told their story instead of answering: keep it, never ask for it again.
+            dispatcher.utter_message(response="utter_consent_after_story")
+            result: dict[str, Any] = {"consent": None}
+            result.update(self._story_updates(text, tracker))
+            return result
         dispatcher.utter_message(response="utter_consent_explain")
         return {"consent": None}
 
@@ -127,9 +166,11 @@ class ValidateIntroductionForm(FormValidationAction):
         if who is not None and len(text.split()) <= 8:
             return {"introducer": who}
         if len(text.split()) > 8:
-            # They started telling their story: keep it, so they never say it twice.
-            result: dict[str, Any] = {"introducer": who or "self"}
-            result.update(self._story_updates(text, tracker))
+            # More of their story: keep it with what they said before.
+            story = tracker.get_slot("story")
+            told = text if story in (None, SKIPPED) else f"{story}\n{text}"
+            result: dict[str, Any] = {"introducer": answers.story_about(text) or who or "self"}
+            result.update(self._story_updates(told, tracker))
             return result
         return {"introducer": None}
 
@@ -162,10 +203,12 @@ class ValidateIntroductionForm(FormValidationAction):
         if not answers.has_words(text):
             dispatcher.utter_message(response="utter_story_too_short")
             return {"story": None}
+        who = answers.who_for(text)
+        if who is not None and len(text.split()) <= 3:
+            # "for my son" answers who it is for, not what is going on: ask the story again.
+            return {"story": None, "introducer": who}
         if _just_asked(tracker, "story") and len(text) > LONG_MESSAGE:
             dispatcher.utter_message(response="utter_long_message")
-        elif _just_asked(tracker, "story"):
-            dispatcher.utter_message(response="utter_thanks_for_sharing")
         return self._story_updates(text, tracker)
 
     def validate_what_matters(self, value: Any, dispatcher: CollectingDispatcher,
@@ -174,6 +217,8 @@ class ValidateIntroductionForm(FormValidationAction):
         result: dict[str, Any] = {"what_matters": text}
         if text not in (None, SKIPPED):
             result["needs"] = _merge(tracker.get_slot("needs"), latest_entity_values(tracker, "need"))
+            result["strengths"] = _merge(tracker.get_slot("strengths"),
+                                         latest_entity_values(tracker, "strength"))
         return result
 
     def validate_strengths_text(self, value: Any, dispatcher: CollectingDispatcher,
@@ -181,32 +226,56 @@ class ValidateIntroductionForm(FormValidationAction):
         text = self._free_text(value, dispatcher, _just_asked(tracker, "strengths_text"))
         result: dict[str, Any] = {"strengths_text": text}
         if text not in (None, SKIPPED):
-            result["strengths"] = _merge(tracker.get_slot("strengths"),
-                                         latest_entity_values(tracker, "strength"))
+            new = [c for c in latest_entity_values(tracker, "strength")
+                   if c not in (tracker.get_slot("strengths") or [])]
+            result["strengths"] = _merge(tracker.get_slot("strengths"), new)
+            if new and _just_asked(tracker, "strengths_text"):
+                result.update(self._offer_for_interest(new, dispatcher, tracker))
         return result
+
+    @staticmethod
+    def _offer_for_interest(strengths: list[str], dispatcher: CollectingDispatcher,
+                            tracker: Tracker) -> dict[str, Any]:
+        """One more idea once we know what they enjoy (offers came early, before we knew):
+        a place that fits the interest, not shown before. No answer is needed."""
+        from actions.offers import interest_offer
+
+        try:
+            offer = interest_offer(tracker, strengths)
+        except Exception:  # the directory being down must not stop the introduction
+            logger.exception("Could not search the directory for an interest")
+            return {}
+        if offer is None:
+            return {}
+        them = tracker.get_slot("introducer") == "someone_else"
+        dispatcher.utter_message(text=render("utter_offer_for_interest_them" if them else "utter_offer_for_interest",
+                                             channel=channel_of(tracker), offer=offer["text"]))
+        return {"offers_given": list(tracker.get_slot("offers_given") or []) + [offer]}
 
     def validate_connections(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = self._free_text(value, dispatcher, _just_asked(tracker, "connections"))
         result: dict[str, Any] = {"connections": text}
-        if text not in (None, SKIPPED):
-            needs = latest_entity_values(tracker, "need")
-            if any(w in text.lower() for w in ("no one", "nobody", "noone", "no-one", "on my own", "alone")):
-                needs.append("connection")
-            result["needs"] = _merge(tracker.get_slot("needs"), [n for n in needs if n == "connection"])
+        if text not in (None, SKIPPED) and answers.is_alone(text):
+            result["needs"] = _merge(tracker.get_slot("needs"), ["connection"])
         return result
 
     async def validate_offer_choice(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         if value == "none":
-            dispatcher.utter_message(text="That's OK. The Hub team can look at other ideas with you.")
+            dispatcher.utter_message(response="utter_offer_none")
             return {"offer_choice": "none"}
         shown = latest_round(list(tracker.get_slot("offers_given") or []))
         if not shown:
             return {"offer_choice": "none"}
-        choice = read_choice(str(value), shown)
+        text = str(value)
+        place = answers.postcode(text)
+        if place and not read_choice(text, shown):
+            # Nearer places: the offers are searched again for this area.
+            return {"offer_choice": None, "postcode": place}
+        choice = read_choice(text, shown)
         if choice == "none":
-            dispatcher.utter_message(text="That's OK. The Hub team can look at other ideas with you.")
+            dispatcher.utter_message(response="utter_offer_none")
             return {"offer_choice": "none"}
         if choice == "more":
             from actions.offers import next_offers
@@ -216,40 +285,77 @@ class ValidateIntroductionForm(FormValidationAction):
             except Exception:
                 more = []
             if not more:
-                dispatcher.utter_message(text="That's all I have that fits right now. The Hub team can look "
-                                              "with you.")
+                dispatcher.utter_message(response="utter_offer_no_more")
                 return {"offer_choice": "none"}
             return {"offer_choice": None}  # asked again with the next offers
         if isinstance(choice, dict):
-            dispatcher.utter_message(text=f"Good choice. {choice['text']}")
+            dispatcher.utter_message(response="utter_offer_chosen", offer=choice["text"])
             return {"offer_choice": choice["name"]}
-        dispatcher.utter_message(text="Sorry, which one? Reply with its number, \"more\" or \"none\".")
+        if answers.is_skip(text) or answers.yes_or_no(text) == "no":
+            dispatcher.utter_message(response="utter_offer_none")
+            return {"offer_choice": "none"}
+        dispatcher.utter_message(response="utter_offer_which")
         return {"offer_choice": None}
 
     def validate_contact_preference(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return {"contact_preference": self._free_text(value, dispatcher, _just_asked(tracker, "contact_preference"))}
 
+    def validate_carer_support(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        latest = _latest_text(tracker)
+        words = latest if _just_asked(tracker, "carer_support") and not latest.startswith("/") else str(value)
+        said = answers.yes_or_no(words) or (value if value in ("yes", "no", SKIPPED) else None)
+        if said is None and answers.is_skip(words):
+            said = SKIPPED
+        if said is None:
+            # "I'm exhausted, I could do with some help": more than a word is a yes in their words.
+            said = "yes" if answers.has_words(words) and len(words.split()) > 3 else None
+        if said is None:
+            return {"carer_support": None}
+        if said == "yes" and tracker.get_slot("consent") == "yes":
+            try:
+                save_carer_introduction(tracker.sender_id, channel_of(tracker),
+                                        current_slots(tracker, {"carer_support": words}))
+            except Exception:
+                logger.exception("Could not save the carer's own introduction")
+            dispatcher.utter_message(response="utter_carer_support_yes")
+        return {"carer_support": "yes" if said == "yes" else said}
+
     def validate_summary_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        if value in ("yes", "change"):
-            return {"summary_confirmed": value}
-        said = answers.yes_or_no(str(value))
-        return {"summary_confirmed": "yes" if said == "yes" else "change"}
+        latest = _latest_text(tracker)
+        typed = _just_asked(tracker, "summary_confirmed") and not latest.startswith("/")
+        text = latest if typed else str(value)
+        said, part = answers.summary_answer(text)
+        if said is None and value in ("yes", "change"):
+            said = value
+        if part is not None:
+            return self._clear_part(part, tracker)
+        if said is None:
+            dispatcher.utter_message(response="utter_summary_unclear")
+            return {"summary_confirmed": None}
+        return {"summary_confirmed": said}
 
     def validate_summary_part(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        part = value if value in CORRECTABLE_PARTS else None
-        if part is None:
-            text = str(value).lower()
-            part = next((p for p, words in _PART_WORDS.items() if any(w in text for w in words)), None)
+        part = value if value in CORRECTABLE_PARTS else answers.summary_part(str(value))
         if part is None:
             return {"summary_part": None}
-        # Clear the part and the confirmation: the form asks that question again, then
-        # reads the summary back once more.
-        return {CORRECTABLE_PARTS[part]: None, "summary_confirmed": None, "summary_part": None}
+        return self._clear_part(part, tracker)
 
     # --- helpers --------------------------------------------------------------------
+
+    @staticmethod
+    def _clear_part(part: str, tracker: Tracker) -> dict[str, Any]:
+        """Clear the part and the confirmation: the form asks that question again, then reads
+        the summary back once more. Changing the story (or "that's not what I need") starts
+        the needs again from the new words, so a wrong need can be taken off."""
+        result: dict[str, Any] = {CORRECTABLE_PARTS[part]: None, "summary_confirmed": None,
+                                  "summary_part": None}
+        if part in ("story", "needs"):
+            result["needs"] = []
+        return result
 
     @staticmethod
     def _free_text(value: Any, dispatcher: CollectingDispatcher, asked: bool = True) -> str | None:
@@ -262,7 +368,13 @@ class ValidateIntroductionForm(FormValidationAction):
 
     @staticmethod
     def _story_updates(text: str, tracker: Tracker) -> dict[str, Any]:
-        return {
+        updates: dict[str, Any] = {
             "story": text,
             "needs": _merge(tracker.get_slot("needs"), latest_entity_values(tracker, "need")),
+            "strengths": _merge(tracker.get_slot("strengths"), latest_entity_values(tracker, "strength")),
         }
+        if tracker.get_slot("introducer") is None:
+            about = answers.story_about(text)
+            if about is not None:
+                updates["introducer"] = about
+        return updates

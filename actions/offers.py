@@ -11,20 +11,32 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.tracker_helpers import channel_of
-from bot.conversation.signposting import SMS_CHANNELS, find_offers, offers_message
+from bot.conversation.signposting import CARD_CHANNELS, SMS_CHANNELS, find_offers, offers_list
+from bot.conversation.words import render
 from bot.hours import now
 
 logger = logging.getLogger(__name__)
 
 
 def next_offers(tracker: Tracker) -> list[dict]:
-    """Offers not shown yet, for the needs and strengths the person has told us."""
+    """Offers not shown yet (for this postcode), for the needs and strengths told so far."""
     given = list(tracker.get_slot("offers_given") or [])
+    postcode = tracker.get_slot("postcode")
     round_number = 1 + max((int(o.get("round", 1)) for o in given), default=0)
     return find_offers(
         list(tracker.get_slot("needs") or []), list(tracker.get_slot("strengths") or []), now(),
-        channel=channel_of(tracker), exclude_ids=[o["id"] for o in given], round_number=round_number,
+        channel=channel_of(tracker), postcode=postcode,
+        exclude_ids=[o["id"] for o in given if o.get("postcode") == postcode], round_number=round_number,
     )
+
+
+def interest_offer(tracker: Tracker, strengths: list[str]) -> dict | None:
+    """The best place for what the person enjoys that fits it and was not offered yet."""
+    given = list(tracker.get_slot("offers_given") or [])
+    round_number = 1 + max((int(o.get("round", 1)) for o in given), default=0)
+    found = find_offers([], strengths, now(), channel=channel_of(tracker), postcode=tracker.get_slot("postcode"),
+                        exclude_ids=[o["id"] for o in given], round_number=round_number, limit=1)
+    return found[0] if found else None
 
 
 class ActionAskOfferChoice(Action):
@@ -41,16 +53,46 @@ class ActionAskOfferChoice(Action):
             logger.exception("Could not search the directory")
             offers = []
         if not offers:
-            dispatcher.utter_message(text="I couldn't find an offer that fits right now; the Hub team will "
-                                          "look with you. Say \"none\" to carry on.")
+            dispatcher.utter_message(response="utter_no_offers_found")
             return []
         given = list(tracker.get_slot("offers_given") or [])
-        sms = channel_of(tracker) in SMS_CHANNELS
-        text = offers_message(offers, first_round=not given, sms=sms)
+        channel = channel_of(tracker)
+        sms = channel in SMS_CHANNELS
+        postcode = tracker.get_slot("postcode")
+        shown_here = [o for o in given if o.get("postcode") == postcode]
+        if not given:
+            response = "utter_offers_first"
+        elif postcode and not shown_here:
+            response = "utter_offers_nearer"
+        else:
+            response = "utter_offers_more"
+        numbers = ", ".join(str(n) for n in range(1, len(offers) + 1))
         buttons = []
         if not sms:
             buttons = [{"title": f"{n}. {o['name']}", "payload": str(n)} for n, o in enumerate(offers, start=1)]
-            buttons += [{"title": "Show me others", "payload": "more"},
+            # "others", not "more": the classifier reads a bare "more" as "stop" (see the report).
+            buttons += [{"title": "Show me others", "payload": "others"},
                         {"title": "None of these", "payload": "none"}]
-        dispatcher.utter_message(text=text, buttons=buttons)
+        if channel in CARD_CHANNELS:
+            # The web chat draws each offer as a card with links, the choices below them.
+            dispatcher.utter_message(response=response, offers="", numbers=numbers, place=postcode or "")
+            dispatcher.utter_message(json_message={
+                "offer_cards": [o["card"] for o in offers if o.get("card")],
+                "text": render("utter_offers_choose", channel=channel), "buttons": buttons})
+        else:
+            dispatcher.utter_message(response=response, offers=offers_list(offers), numbers=numbers,
+                                     place=postcode or "", buttons=buttons)
+        if not given and _worker_on_duty(channel):
+            dispatcher.utter_message(response="utter_offer_a_person")
         return [SlotSet("offers_given", given + offers)]
+
+
+def _worker_on_duty(channel: str) -> bool:
+    """True when a Hub worker could join now: then the person is offered one with the offers."""
+    from bot.handoff import current_promise
+
+    try:
+        return current_promise(channel).live
+    except Exception:  # an unknown rota never promises a person
+        logger.exception("Could not read who is on duty")
+        return False

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.tracker_helpers import current_slots
+from actions.tracker_helpers import channel_of, current_slots
 from bot.conversation.summary import read_back
 
 
@@ -19,11 +19,6 @@ class ActionAskSummaryConfirmed(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(
-            text=read_back(current_slots(tracker)),
-            buttons=[
-                {"title": "Yes, that's right", "payload": "/affirm"},
-                {"title": "Change something", "payload": "/correct"},
-            ],
-        )
+        dispatcher.utter_message(response="utter_summary",
+                                 summary=read_back(current_slots(tracker), channel=channel_of(tracker)))
         return []

@@ -26,8 +26,21 @@ def channel_of(tracker: Tracker) -> str:
 def current_slots(tracker: Tracker, updates: dict[str, Any] | None = None) -> dict[str, Any]:
     """The introduction slots with pending updates applied on top."""
     slots = {name: tracker.get_slot(name) for name in INTRODUCTION_SLOTS}
-    for name in ("risk_level", "risk_flag", "young_person"):
+    for name in ("risk_level", "risk_flag", "young_person", "postcode", "carer_support"):
         slots[name] = tracker.get_slot(name)
     if updates:
         slots.update(updates)
     return slots
+
+
+def promise_for(channel: str, slots: dict[str, Any]):
+    """The honest promise for this person: their wish about contact, and whether they gave
+    details the Hub could use (a phone number by text is always known)."""
+    from bot.conversation import answers
+    from bot.handoff import current_promise
+
+    wish = slots.get("contact_preference")
+    wish = None if wish in (None, "skipped") else str(wish)
+    given = " ".join(str(slots.get(name) or "") for name in
+                     ("contact_preference", "introducer_contact", "person_contact"))
+    return current_promise(channel, wish_text=wish, gave_contact=answers.has_contact_details(given))

@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.conversation.contact import ContactWish, read_wish, timing
 from bot.conversation.summary import summary_facts
+from bot.conversation.words import render
 from bot.safety.severity import merge_history, severity
 from bot.store.db import session_scope
 from bot.store.models import Handoff
@@ -30,14 +32,35 @@ class Promise:
     text: str
 
 
-def make_promise(*, hub_open: bool, workers_on_duty: int, next_contact: str, channel: str) -> Promise:
-    """The honest sentence about what happens next, for this hour and this channel."""
-    by = "by text" if channel == "twilio" else "in this chat or by the contact details you gave"
+def _how(channel: str, wish: ContactWish | None, gave_contact: bool) -> str:
+    """How the Hub will get in touch, in words from domain.yml, never by details not given."""
+    how = wish.how if wish else None
+    if channel == "twilio":
+        how = how if how in ("call", "through_me") else "text"
+    elif how in ("text", "call") and not gave_contact:
+        how = "chat_no_number"  # they asked for a call or text but gave no number
+    elif how in (None, "chat") or (how == "email" and not gave_contact):
+        how = "chat"
+    return render(f"utter_how_{how}", channel=channel)
+
+
+def make_promise(*, hub_open: bool, workers_on_duty: int, next_contact: str, channel: str,
+                 wish: ContactWish | None = None, fits: bool = True,
+                 gave_contact: bool = False) -> Promise:
+    """The honest sentence about what happens next, for this hour, channel and wish.
+
+    ``next_contact`` is when the Hub can first keep the person's wish ("after 6 p.m. on
+    Monday"); ``fits`` is False when the time they asked for is outside the Hub's hours.
+    The words are responses in domain.yml (``utter_promise_*``, ``utter_how_*``).
+    """
     if hub_open and workers_on_duty > 0:
-        return Promise(True, "A Hub worker will join this chat as soon as they can. You can keep writing here.")
-    if hub_open:
-        return Promise(False, f"The Hub team is busy right now. Someone will contact you {next_contact}, {by}.")
-    return Promise(False, f"The Hub is closed now. A Hub worker will contact you {next_contact}, {by}.")
+        return Promise(True, render("utter_promise_live", channel=channel))
+    how = _how(channel, wish, gave_contact)
+    if not fits and wish and wish.said_time:
+        return Promise(False, render("utter_promise_outside_hours", channel=channel, asked=wish.said_time,
+                                     when=next_contact, how=how))
+    name = "utter_promise_busy" if hub_open else "utter_promise_closed"
+    return Promise(False, render(name, channel=channel, when=next_contact, how=how))
 
 
 def open_handoff(sender_id: str, url: str | None = None) -> Handoff | None:
@@ -96,8 +119,9 @@ def request_handoff(sender_id: str, channel: str, reason: str, slots: Mapping[st
         return int(row.id)
 
 
-def current_promise(channel: str, at: datetime | None = None) -> Promise:
-    """The promise for now, asking the Hub's hours and who is on duty."""
+def current_promise(channel: str, at: datetime | None = None, *, wish_text: str | None = None,
+                    gave_contact: bool = False) -> Promise:
+    """The promise for now, asking the Hub's hours, who is on duty, and what the person asked."""
     from bot.hours import HubHours, now
     from bot.hub.duty import workers_on_duty
 
@@ -112,5 +136,9 @@ def current_promise(channel: str, at: datetime | None = None) -> Promise:
         except Exception:  # an unknown duty rota must never promise a live worker
             logger.exception("Could not read who is on duty; promising contact later instead")
             on_duty = 0
+    wish = read_wish(wish_text) if wish_text else None
+    when = timing(wish, hours, at) if wish else None
     return make_promise(hub_open=hub_open, workers_on_duty=on_duty,
-                        next_contact=hours.describe_next_contact(at), channel=channel)
+                        next_contact=when.when if when else hours.describe_next_contact(at),
+                        channel=channel, wish=wish, fits=when.fits if when else True,
+                        gave_contact=gave_contact)

@@ -61,6 +61,8 @@ if [ "${1:-}" = "--shell" ]; then
   exit 0
 fi
 
+# The SMS channel checks Twilio's signature against the address Twilio posts to: this one.
+export LWFD_PUBLIC_SMS_WEBHOOK_URL=${LWFD_PUBLIC_SMS_WEBHOOK_URL:-http://localhost:$RASA_PORT/webhooks/twilio/webhook}
 echo "Starting the Rasa server on port $RASA_PORT (loading the model takes a little while)..."
 # Loopback only: put a reverse proxy in front that forwards /webhooks/ alone (docs/security.md).
 $BIN/bot rasa run --enable-api --auth-token "$LWFD_RASA_TOKEN" --interface 127.0.0.1 --port "$RASA_PORT" \
@@ -79,7 +81,7 @@ cat <<TXT
 Living Well front door is running.
   Talk to it (REST):  curl -s -XPOST http://localhost:$RASA_PORT/webhooks/rest/webhook -H "Authorization: Bearer \$LWFD_REST_TOKEN" -H 'Content-Type: application/json' -d '{"sender":"me","message":"hi"}'   (token in var/secrets.env)
   Web chat:           http://localhost:$RASA_PORT/webhooks/webchat/
-  SMS webhook:        http://localhost:$RASA_PORT/webhooks/twilio/webhook
+  SMS webhook:        $LWFD_PUBLIC_SMS_WEBHOOK_URL
   Hub console:        $hub_line
   Logs:               var/log/      Secrets: var/secrets.env
 Press Ctrl-C to stop everything.

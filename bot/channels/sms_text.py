@@ -197,3 +197,28 @@ def match_choice(reply: str, buttons: Sequence[Mapping[str, Any]]) -> Mapping[st
         if _normalise(button_title(button)) == normalised:
             return button
     return None
+
+
+def join_for_sms(bubbles: Sequence[str], max_segments: int = DEFAULT_MAX_SEGMENTS) -> list[str]:
+    """One turn's replies as few texts as possible: short bubbles joined with a blank line,
+    each text within ``max_segments``; a bubble too long on its own is split cleanly."""
+    texts: list[str] = []
+    current = ""
+    for bubble in (smart_encode(b).strip() for b in bubbles):
+        if not bubble:
+            continue
+        joined = f"{current}\n\n{bubble}" if current else bubble
+        if fits(joined, max_segments):
+            current = joined
+            continue
+        if current:
+            texts.append(current)
+        if fits(bubble, max_segments):
+            current = bubble
+        else:
+            parts = split_for_sms(bubble, max_segments)
+            texts.extend(parts[:-1])
+            current = parts[-1] if parts else ""
+    if current:
+        texts.append(current)
+    return texts

@@ -46,6 +46,7 @@ from bot.channels.sms_store import (
 from bot.channels.sms_text import (
     DEFAULT_MAX_SEGMENTS,
     button_title,
+    join_for_sms,
     match_choice,
     numbered_choices,
     segments,
@@ -103,6 +104,22 @@ class TwilioSmsOutput(OutputChannel):
             # twilio 8.x: each domain (here "api") keeps its base URL on the Domain object.
             self.client.api.base_url = api_base.rstrip("/")
         self.sent_sids: list[str] = []
+        self._turn: list[str] | None = None  # replies held back to go as one text per turn
+
+    # -- one text per turn -------------------------------------------------------------------
+    def begin_turn(self) -> None:
+        """Hold the assistant's replies to one incoming text, to send them joined."""
+        self._turn = []
+
+    async def end_turn(self, recipient_id: str) -> None:
+        """Send the held replies as few texts as fit (``join_for_sms``), in order."""
+        bubbles, self._turn = self._turn or [], None
+        if not bubbles:
+            return
+        to = normalise_phone(recipient_id)
+        for text in join_for_sms(bubbles, self.max_segments):
+            if not await self._create(to, text):
+                return
 
     # -- the one way out -------------------------------------------------------------------
     async def _create(self, to: str, body: str) -> bool:
@@ -141,6 +158,9 @@ class TwilioSmsOutput(OutputChannel):
             if self.strict:
                 raise OptedOutError(to)
             logger.info("SMS not sent: the number has texted STOP")
+            return
+        if self._turn is not None and not even_if_opted_out:
+            self._turn.append(text)
             return
         for part in split_for_sms(smart_encode(text), self.max_segments):
             if not await self._create(to, part):
@@ -328,8 +348,12 @@ class TwilioSmsInput(InputChannel):
         if choice:
             metadata["choice_title"] = button_title(choice)
         started = utcnow()
-        await on_new_message(UserMessage(text, out, phone, input_channel=self.name(), message_id=sid,
-                                         metadata=metadata))
+        out.begin_turn()
+        try:
+            await on_new_message(UserMessage(text, out, phone, input_channel=self.name(), message_id=sid,
+                                             metadata=metadata))
+        finally:
+            await out.end_turn(phone)
         await asyncio.to_thread(clear_buttons, phone, older_than=started, url=db)
         return "opted_out" if opted_out else ("choice" if choice else "assistant")
 

@@ -157,6 +157,20 @@ class WebChatOutput(SocketIOOutput):
             await self._send_message(recipient_id, message)
 
 
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        """Offer cards (``offer_cards``) with their text and choices; other payloads as Rasa does."""
+        if isinstance(json_message, dict) and "offer_cards" in json_message:
+            await self._send_message(recipient_id, card_message(json_message))
+            return
+        await super().send_custom_json(recipient_id, json_message, **kwargs)
+
+
+def card_message(payload: dict[str, Any]) -> dict[str, Any]:
+    """The page's message shape for offers drawn as cards."""
+    return {"text": str(payload.get("text") or ""), "offer_cards": list(payload.get("offer_cards") or []),
+            "quick_replies": quick_replies(payload.get("buttons") or [])}
+
+
 def quick_replies(buttons: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rasa buttons in the socket.io quick reply shape."""
     return [{"content_type": "text", "title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
@@ -182,6 +196,10 @@ def history_from_events(events: Iterable[dict[str, Any]], limit: int = HISTORY_L
             out.append({"from": "user", "text": shown})
         elif kind == "bot":
             author = author_fields(metadata)
+            custom = (event.get("data") or {}).get("custom")
+            if isinstance(custom, dict) and "offer_cards" in custom:
+                out.append({"from": "bot", **card_message(custom)})
+                continue
             buttons = (event.get("data") or {}).get("buttons") or []
             if not text.strip():
                 continue

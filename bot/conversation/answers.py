@@ -71,3 +71,152 @@ def who_for(text: str) -> str | None:
 def has_words(text: str) -> bool:
     """True when a message holds at least one letter or digit (not only emoji or spaces)."""
     return bool(re.search(r"\w", text or ""))
+
+
+# --- Reading answers with word boundaries (never ``"new" in text``) -------------------------
+
+def _has(pattern: str, text: str) -> bool:
+    """True when the pattern matches whole words of the text (case-insensitive)."""
+    return re.search(rf"\b(?:{pattern})\b", _normalise(text)) is not None
+
+
+def resume_choice(text: str) -> str | None:
+    """'fresh', 'continue', or None, from an answer to "pick up or start fresh?"."""
+    fresh = _has(r"fresh|new|start again|start over|again|different|something else", text)
+    carry = _has(r"pick up|carry on|continue|keep going|where i left off|same|resume", text)
+    if fresh and not carry:
+        return "fresh"
+    if carry and not fresh:
+        return "continue"
+    return None
+
+
+def is_alone(text: str) -> bool:
+    """True when an answer about who is around says nobody is."""
+    return _has(r"no one|noone|no-one|nobody|no body|on my own|by myself|alone|not really anyone|"
+                r"no friends|no family|nobody really", text.replace("-", " "))
+
+
+# Which part of the summary a person means, in their words.
+_PART_PATTERNS = {
+    "needs": r"help with|needs?|not about|wrong thing|(?:take|leave) (?:that|it|\w+) off|remove|"
+             r"(?:not|don't need|dont need|nothing to do with) (?:help with )?(?:money|housing|work|"
+             r"relationships?|family|drink|drugs|debt|benefits|rent|loneliness|being alone)",
+    "story": r"story|going on|happened|problem|what's been|whats been",
+    "what_matters": r"matters?|different|want|goal",
+    "strengths_text": r"enjoy|good at|strengths?|hobby|hobbies|like doing|helped",
+    "connections": r"around|family|friends?|who|people|support",
+    "contact_preference": r"contact|phone|number|email|call|text|when|time",
+}
+
+
+def summary_part(text: str) -> str | None:
+    """The part of the summary a person wants to change, or None when it is unclear."""
+    for part, pattern in _PART_PATTERNS.items():
+        if _has(pattern, text):
+            return part
+    return None
+
+
+def summary_answer(text: str) -> tuple[str | None, str | None]:
+    """('yes' | 'change' | None, part or None) from an answer to "is that right?".
+
+    "yes" is yes; "no" or "change something" asks which part; "no, the contact bit" names the
+    part straight away.
+    """
+    said = yes_or_no(text)
+    part = summary_part(text)
+    if said == "yes" and not _has(r"but|except|apart from|although", text):
+        return "yes", None
+    if part is not None:
+        return "change", part
+    if said == "no" or _has(r"change|wrong|not right|fix|edit|but", text):
+        return "change", None
+    return None, None
+
+
+def wants_no_contact(text: str) -> bool:
+    """True when the answer about contact says "please don't contact me"."""
+    norm = _normalise(text)
+    if norm in {"no", "none", "no thanks", "no thank you", "nope", "nah"}:
+        return True
+    return _has(r"no contact|don't contact|dont contact|do not contact|not contact me|"
+                r"don't want (?:to be )?contact(?:ed)?|dont want (?:to be )?contact(?:ed)?|"
+                r"leave me alone", text)
+
+
+def asks_meaning(text: str) -> bool:
+    """True when the person asks what the consent question means."""
+    return _has(r"what does (?:that|it|this) mean|what do you mean|mean by|what do you keep|"
+                r"what will you keep|who sees|who will see|why do you|what happens to|"
+                r"what is kept|how long|explain|what for", text)
+
+
+def is_go_back(text: str) -> bool:
+    """True when the person asks to go back to the last question."""
+    return _has(r"go back|back a step|previous question|last question|undo|change my (?:last )?answer|"
+                r"change that answer", text)
+
+
+# Someone writing about another person (not themselves): "worried about my dad".
+_ABOUT_OTHER = re.compile(
+    r"\b(?:worried|worrying|concerned|asking|writing|messaging|texting|contacting|getting in touch|"
+    r"here)\s+(?:you\s+)?(?:about|for|on behalf of)\s+(?:my|our|a|him|her|them)\b"
+    r"|\bon behalf of\b|\bsomeone else\b|\bfor my\s+(?:friend|mate|son|daughter|mum|mom|mother|dad|"
+    r"father|brother|sister|partner|husband|wife|neighbou?r|client|grand\w+|child|kid)\b"
+    r"|\b(?:help|helping|support|supporting)\s+my\s+(?:friend|mate|son|daughter|mum|mom|mother|dad|"
+    r"father|brother|sister|partner|husband|wife|neighbou?r|client|grand\w+|child|kid)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my|myself)\b", re.IGNORECASE)
+
+
+def story_about(text: str) -> str | None:
+    """Who a story is about: 'someone_else' for "I'm worried about my dad", 'self' for a story
+    told in the first person, None when it cannot be told (then we ask)."""
+    if _ABOUT_OTHER.search(text or ""):
+        return "someone_else"
+    if _FIRST_PERSON.search(text or ""):
+        return "self"
+    return None
+
+
+STORY_INTENTS = frozenset({"share_story", "tell_what_matters", "tell_connections", "tell_strengths",
+                           "introduce_other", "nlu_fallback"})
+STORY_MIN_WORDS = 4
+
+
+def looks_like_story(text: str, *, intent: str | None = None, has_need: bool = False) -> bool:
+    """True when a message (not an answer to a question) is the person telling their story.
+
+    A need word ("rent", "lonely") or a story-like intent with a few words is enough; yes,
+    no, skip and a bare hello never are.
+    """
+    if not has_words(text) or yes_or_no(text) is not None or is_skip(text):
+        return False
+    words = len(_normalise(text).split())
+    if has_need and words >= 2:
+        return True
+    if intent in STORY_INTENTS and words >= STORY_MIN_WORDS:
+        return True
+    return words >= 8
+
+
+_PHONE = re.compile(r"(?:\+44\s?|0)\d(?:[\s-]?\d){8,10}\b")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+
+
+def has_contact_details(text: str) -> bool:
+    """True when an answer holds a phone number or an email address."""
+    return bool(_PHONE.search(text or "") or _EMAIL.search(text or ""))
+
+
+_POSTCODE = re.compile(r"\b([a-z]{1,2}\d[a-z\d]?)(?:\s*(\d[a-z]{2}))?\b", re.IGNORECASE)
+
+
+def postcode(text: str) -> str | None:
+    """A UK postcode or postcode district in an answer ("SE5 8AZ", "se5"), upper case."""
+    match = _POSTCODE.search(text or "")
+    if not match:
+        return None
+    return " ".join(part for part in (match.group(1), match.group(2)) if part).upper()

@@ -23,8 +23,10 @@ INTRODUCTION_SLOTS = (
     "what_matters",
     "strengths_text",
     "connections",
+    "postcode",
     "offer_choice",
     "contact_preference",
+    "carer_support",
     "summary_confirmed",
     "summary_part",
     "needs",
@@ -42,6 +44,7 @@ CORRECTABLE_PARTS = {
     "strengths_text": "strengths_text",
     "connections": "connections",
     "contact_preference": "contact_preference",
+    "needs": "story",
     "introducer_contact": "introducer_contact",
     "person_contact": "person_contact",
 }
@@ -51,25 +54,38 @@ def required_slots(slots: Mapping[str, Any], *, returning: bool = False,
                    offers_enabled: bool = True) -> list[str]:
     """The questions of the introduction, in order, for this person.
 
-    Stops after consent when the person says no: nothing more is asked or kept.
+    Something useful comes first: straight after consent and the story (often told in the
+    very first message, and then not asked again) come the offers, then the question the
+    Hub needs most (how and when to get in touch). The rest helps the Hub know the person
+    and can be left at any point with what was said kept. A person who says no to consent
+    is still asked what is going on (nothing is kept) and still gets offers.
     """
     order: list[str] = []
     if returning:
         order.append("resume_choice")
     order.append("consent")
+    order.append("story")
+    if offers_enabled:
+        order.append("offer_choice")
     if slots.get("consent") == "no":
         return order
     order.append("introducer")
     if slots.get("introducer") == "someone_else":
         order += ["relationship", "person_agrees", "introducer_contact", "person_contact"]
-    order += ["story", "what_matters", "strengths_text", "connections"]
-    if offers_enabled:
-        order.append("offer_choice")
     order.append("contact_preference")
+    order += ["what_matters", "strengths_text", "connections"]
+    if slots.get("introducer") == "someone_else":
+        order.append("carer_support")
     order.append("summary_confirmed")
     if slots.get("summary_confirmed") == "change":
         order.append("summary_part")
     return order
+
+
+def previous_question(asked: list[str], current: str | None) -> str | None:
+    """The question asked before ``current`` (for "go back"), from the order they were asked."""
+    seen = [name for name in asked if name and name != current]
+    return seen[-1] if seen else None
 
 
 def next_question(slots: Mapping[str, Any], **kwargs: Any) -> str | None:

@@ -68,3 +68,31 @@ def latest_introduction(sender_id: str, url: str | None = None) -> Introduction 
         return session.execute(
             select(Introduction).where(Introduction.sender_id == sender_id).order_by(Introduction.id.desc())
         ).scalars().first()
+
+
+CARER_SUFFIX = ":carer"
+
+
+def save_carer_introduction(sender_id: str, channel: str, slots: Mapping[str, Any], *,
+                            url: str | None = None) -> int | None:
+    """A carer's own introduction, kept apart from the person they introduced.
+
+    Written under the carer's sender id with ``:carer`` added, so the introduction of the
+    person they care for stays the latest row for the conversation; needs ``caring``, their
+    own words if they said more than yes, and how to reach them.
+    """
+    if slots.get("consent") != "yes":
+        return None
+    facts = summary_facts(slots)
+    words = str(slots.get("carer_support") or "").strip()
+    own_words = words if len(words.split()) > 3 else None
+    with session_scope(url) as session:
+        row = Introduction(sender_id=sender_id + CARER_SUFFIX, channel=channel or "rest", consent=True,
+                           consent_at=_now(), introduced_by="self",
+                           introducer_relationship=facts["relationship"],
+                           introducer_contact=facts["introducer_contact"], story=own_words,
+                           needs=["caring"], strengths=[], offers_given=[], status="complete")
+        session.add(row)
+        session.flush()
+        logger.info("Carer's own introduction %s saved", row.id)
+        return int(row.id)

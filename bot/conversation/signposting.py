@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 _loaded: set[str] = set()
 _lock = threading.Lock()
 SMS_CHANNELS = ("twilio",)
+CARD_CHANNELS = ("webchat",)  # channels that draw offers as cards with links
 
 
 def _ensure_directory(session, url_key: str) -> None:
@@ -34,38 +35,27 @@ def _ensure_directory(session, url_key: str) -> None:
 
 
 def find_offers(needs: list[str], strengths: list[str], at: datetime, *, channel: str,
-                exclude_ids: list[str] | tuple[str, ...] = (), round_number: int = 1,
-                limit: int = 3, url: str | None = None) -> list[dict[str, Any]]:
+                postcode: str | None = None, exclude_ids: list[str] | tuple[str, ...] = (),
+                round_number: int = 1, limit: int = 3, url: str | None = None) -> list[dict[str, Any]]:
     """Offers to show now, as plain dicts kept on the introduction: id, name, text, round."""
-    from bot.directory.offers import format_offer, matches_for_person
+    from bot.directory.offers import format_offer, matches_for_person, offer_card
 
     style = "sms" if channel in SMS_CHANNELS else "web"
     with session_scope(url) as session:
         _ensure_directory(session, str(session.get_bind().url))
-        matches = matches_for_person(session, needs, strengths, at, limit=limit, exclude_ids=exclude_ids)
+        matches = matches_for_person(session, needs, strengths, at, postcode=postcode, limit=limit,
+                                     exclude_ids=exclude_ids)
     return [
         {"id": m.offer.oruk_id, "name": m.offer.name, "text": format_offer(m, style, at),
-         "reason": m.reason, "round": round_number}
+         "reason": m.reason, "round": round_number, "postcode": postcode,
+         **({"card": offer_card(m, at)} if style == "web" else {})}
         for m in matches
     ]
 
 
-def offers_message(offers: list[dict[str, Any]], *, first_round: bool, sms: bool = False) -> str:
-    """The list in plain words, numbered so a person can answer with a number by text.
-
-    By text it is kept to two SMS segments: a short heading and a short reply line.
-    """
-    if sms:
-        head = "Places that might help:" if first_round else "Some others:"
-    else:
-        head = "Here are some places that might help:" if first_round else "Here are some others:"
-    lines = [head] + [f"{n}. {o['text']}" for n, o in enumerate(offers, start=1)]
-    numbers = ", ".join(str(n) for n in range(1, len(offers) + 1))
-    if sms:
-        lines.append(f"Reply {numbers}, MORE or NONE.")
-    else:
-        lines.append(f"Reply {numbers} to choose, \"more\" for others, or \"none\".")
-    return "\n".join(lines)
+def offers_list(offers: list[dict[str, Any]]) -> str:
+    """The offers as numbered lines ("1. ..."), for the offers response in domain.yml."""
+    return "\n".join(f"{n}. {o['text']}" for n, o in enumerate(offers, start=1))
 
 
 def latest_round(offers_given: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ def _answer(value: Any) -> str | None:
     return str(value).strip()
 
 
-def _short(text: str, limit: int = MAX_QUOTE) -> str:
+def _shorten(text: str, limit: int = MAX_QUOTE) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
@@ -46,34 +46,52 @@ def summary_facts(slots: Mapping[str, Any]) -> dict[str, Any]:
         "offers_given": list(slots.get("offers_given") or []),
         "offer_chosen": _answer(slots.get("offer_choice")) if slots.get("offer_choice") != "none" else None,
         "contact_preference": _answer(slots.get("contact_preference")),
+        "postcode": _answer(slots.get("postcode")),
+        "carer_support": slots.get("carer_support"),
         "consent": slots.get("consent") == "yes",
         "risk_level": slots.get("risk_flag") or slots.get("risk_level") or "none",
     }
 
 
-def read_back(slots: Mapping[str, Any]) -> str:
-    """A short read-back of what the person said, for them to check (fits a few SMS)."""
+def read_back(slots: Mapping[str, Any], channel: str | None = None) -> str:
+    """A short read-back of what the person said, in their own words, for them to check.
+
+    The labels are responses in domain.yml (``utter_summary_*``); the needs are shown as
+    well as the words, so a wrong one can be seen and taken off.
+    """
+    from bot.conversation.words import render
+
     facts = summary_facts(slots)
     them = facts["introduced_by"] == "someone_else"
-    lines = ["Here's what I've noted:"]
+    sms = channel == "twilio"
+    quote = 40 if sms else MAX_QUOTE  # by text the read-back and its reply line fit three segments
+
+    def _short(text: str, limit: int = quote) -> str:
+        return _shorten(text, min(limit, quote))
+
+    def line(name: str, words: str | None = None) -> str:
+        return render(name, channel=channel, words=words) if words is not None else render(name, channel=channel)
+
+    lines = [line("utter_summary_heading")]
+    if facts["story"]:
+        lines.append(line("utter_summary_story_them" if them else "utter_summary_story", _short(facts["story"])))
     if facts["needs"]:
-        lines.append("Help with: " + ", ".join(need_label(c).lower() for c in facts["needs"]) + ".")
-    elif facts["story"]:
-        lines.append(f"What's going on: \"{_short(facts['story'])}\"")
+        lines.append(line("utter_summary_needs", ", ".join(need_label(c).lower() for c in facts["needs"])))
     if facts["what_matters"]:
-        lines.append(f"What matters: \"{_short(facts['what_matters'])}\"")
-    if facts["strengths"]:
-        label = "They enjoy" if them else "You enjoy"
-        lines.append(f"{label}: " + ", ".join(strength_label(c).lower() for c in facts["strengths"]) + ".")
-    elif facts["strengths_text"]:
-        lines.append(f"Good at or enjoy: \"{_short(facts['strengths_text'])}\"")
-    if facts["offer_chosen"]:
-        lines.append(f"You chose: {_short(facts['offer_chosen'], 60)}")
+        lines.append(line("utter_summary_what_matters", _short(facts["what_matters"])))
+    if facts["strengths_text"]:
+        lines.append(line("utter_summary_strengths", _short(facts["strengths_text"], 60)))
+    elif facts["strengths"]:
+        lines.append(line("utter_summary_strengths", ", ".join(strength_label(c).lower() for c in facts["strengths"])))
+    if facts["offer_chosen"] and not sms:  # by text it was confirmed when chosen
+        lines.append(line("utter_summary_offer", _short(facts["offer_chosen"], 40)))
     if facts["connections"]:
-        lines.append(f"Who's around: \"{_short(facts['connections'], 60)}\"")
+        lines.append(line("utter_summary_connections", _short(facts["connections"], 60)))
     if facts["contact_preference"]:
-        lines.append(f"Contact: \"{_short(facts['contact_preference'], 60)}\"")
+        lines.append(line("utter_summary_contact", _short(facts["contact_preference"], 60)))
+    if facts["carer_support"] == "yes":
+        lines.append(line("utter_summary_carer"))
     if len(lines) == 1:
-        lines.append("Nothing yet, and that's OK.")
-    lines.append("Is that right?")
+        lines.append(line("utter_summary_nothing"))
+    lines.append(line("utter_summary_question"))
     return "\n".join(lines)

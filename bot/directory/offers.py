@@ -13,6 +13,8 @@ import time
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
 
 from sqlalchemy.orm import Session
 
@@ -197,3 +199,20 @@ def _shorten(summary: str, room: int) -> str:
 def format_offers(offers: Iterable[Offer | Match], channel: str = "sms", at: datetime | None = None) -> str:
     """Numbered list the person can answer with 1, 2 or 3."""
     return "\n".join(f"{n}. {format_offer(o, channel, at)}" for n, o in enumerate(offers, start=1))
+
+
+def offer_card(offer: Offer | Match, at: datetime | None = None) -> dict[str, Any]:
+    """An offer for the web chat's card: its words from the directory and links to act on
+    (``tel:``, its web address, a map of its postcode). The page adds the labels."""
+    if isinstance(offer, Match):
+        at = at or offer.at
+        offer = offer.offer
+    links = []
+    if offer.phone:
+        links.append({"kind": "tel", "href": "tel:" + re.sub(r"[^\d+]", "", offer.phone), "text": offer.phone})
+    if offer.url:
+        links.append({"kind": "web", "href": offer.url, "text": _short_url(offer.url)})
+    if "in_person" in offer.modes and offer.postcode:
+        links.append({"kind": "map", "href": "https://www.openstreetmap.org/search?query="
+                      + quote_plus(offer.postcode), "text": offer.postcode})
+    return {"name": offer.name, "summary": offer.summary, "when": when_open(offer, at), "links": links}

@@ -280,6 +280,21 @@ def clean_record(
     modes = _modes(record, phones, locations, url, c)
     open_24_7 = bool(record.get("open_24_7")) or _always_open(schedules)
 
+    organization = None
+    org = record.get("organization") or record.get("organisation")
+    if isinstance(org, dict) and (org.get("name") or org.get("id")):
+        org_name = clean_name(org.get("name")) or str(org.get("id"))
+        organization = {"oruk_id": str(org.get("id") or f"name:{org_name.lower()}"), "name": org_name,
+                        "description": html_to_text(org.get("description")) or None,
+                        "url": org.get("url") or None, "email": org.get("email") or None}
+        # ORUK lets a service keep its contact details on its organisation only: use them
+        # when the service has none of its own, rather than losing the service.
+        if not (phones or url or email):
+            url, email, phones = _organisation_contacts(org, c)
+            if phones or url or email:
+                c.warn("contact", "none of its own; the organisation's contact details are used")
+                modes = _modes(record, phones, locations, url, c)
+
     if not (phones or url or email or any(loc["address_1"] or loc["postcode"] for loc in locations)):
         reject("contact", "no way to reach it: no usable phone number, web address, email or address")
 
@@ -294,14 +309,6 @@ def clean_record(
             source_url = normalise_url(record["source_url"])
         except CleanError as error:
             c.warn("source_url", f"{error}; dropped")
-
-    organization = None
-    org = record.get("organization") or record.get("organisation")
-    if isinstance(org, dict) and (org.get("name") or org.get("id")):
-        org_name = clean_name(org.get("name")) or str(org.get("id"))
-        organization = {"oruk_id": str(org.get("id") or f"name:{org_name.lower()}"), "name": org_name,
-                        "description": html_to_text(org.get("description")) or None,
-                        "url": org.get("url") or None, "email": org.get("email") or None}
 
     if errors:
         return None, errors
@@ -321,6 +328,23 @@ def clean_record(
                       if isinstance(o, dict)],
         tags=sorted((kind, code, source) for (kind, code), source in tagset.tags.items()),
     ), []
+
+
+def _organisation_contacts(org: dict[str, Any], c: Any) -> tuple[str | None, str | None, list[dict[str, Any]]]:
+    """The organisation's web address, email and phones, cleaned like a service's own."""
+    url = email = None
+    if org.get("url"):
+        try:
+            url = normalise_url(org["url"])
+        except CleanError as error:
+            c.warn("organization.url", f"{error}; dropped")
+    if org.get("email"):
+        try:
+            email = normalise_email(org["email"])
+        except CleanError as error:
+            c.warn("organization.email", f"{error}; dropped")
+    phones = c.phones(_list(org.get("phones")), "organization.phones")
+    return url, email, phones
 
 
 def _eligibility(item: dict[str, Any]) -> dict[str, Any]:

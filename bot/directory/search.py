@@ -3,12 +3,13 @@
 The whole directory is loaded once into a :class:`DirectoryIndex` (a few thousand small
 frozen records) and every search runs in memory: a conversation turn must not wait on the
 database, and ranking must be the same every time for the same question. The hot loop is
-done per column with numpy (:mod:`bot.directory.vector`); ``_rank_keys`` below is the
-readable reference it is tested against.
+done per column with numpy (:mod:`bot.directory.vector`), the one place the score is built.
 
 How the score is built (also in docs/directory.md):
-- each need the offer fits: +30 (only offers fitting at least one need are considered);
-- each strength or interest it fits: +8;
+- each need the offer fits: +30;
+- each strength or interest it fits: +24 (a gardening group for someone who loves gardening);
+- only offers fitting at least one need or one strength the person told us are considered,
+  so nobody is offered a service for a need they never mentioned;
 - out of Hub hours: open now (or 24/7) +40, and +5 more if it is by phone or online;
   opening within 3 hours +15;
 - in Hub hours: a local (not national) offer open now +35, +15 more if it is in person
@@ -23,7 +24,6 @@ Ties go to the offer fitting more needs, then by name, then by id: always the sa
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -159,8 +159,7 @@ class Query:
 class DirectoryIndex:
     """All active offers in memory, with a needs index for quick candidate lookup."""
 
-    def __init__(self, offers: Iterable[Offer], hub_hours: HubHours | None = None, vectorised: bool = True):
-        """``vectorised=False`` ranks with the plain-Python reference loop (same results)."""
+    def __init__(self, offers: Iterable[Offer], hub_hours: HubHours | None = None):
         self.offers: tuple[Offer, ...] = tuple(sorted(offers, key=lambda o: (o.name.lower(), o.oruk_id)))
         self.hub_hours = hub_hours or HubHours.load()
         self.by_need: dict[str, tuple[Offer, ...]] = {
@@ -169,7 +168,7 @@ class DirectoryIndex:
         self.positions_by_need: dict[str, frozenset[int]] = {
             code: frozenset(i for i, o in enumerate(self.offers) if code in o.needs) for code in NEEDS
         }
-        self.columns = Columns(self.offers) if vectorised and self.offers else None
+        self.columns = Columns(self.offers) if self.offers else None
 
     def __len__(self) -> int:
         return len(self.offers)
@@ -204,16 +203,12 @@ class DirectoryIndex:
         at = to_london(query.at)
         hub_open = self.hub_hours.is_open(at)
         district = postcode_district(query.postcode) if query.postcode else None
-        positions: Iterable[int] = range(len(self.offers))
-        if query.needs and self.columns is None:
-            positions = set().union(*(self.positions_by_need[c] for c in query.needs))
         context = _Context(query, at, hub_open, district,
                            at.weekday() * _DAY + at.hour * 60 + at.minute,
                            is_bank_holiday(at.date()), is_bank_holiday(at.date() + timedelta(days=1)))
-        if self.columns is not None:
-            best = smallest(self.columns.rank_keys(context, _availability), query.limit)
-        else:
-            best = heapq.nsmallest(query.limit, _rank_keys(self.offers, positions, context))
+        if self.columns is None:
+            return []
+        best = smallest(self.columns.rank_keys(context, _availability), query.limit)
         matches = []
         for key in best:
             position = key & _POSITION_MASK
@@ -231,65 +226,6 @@ class _Context:
     minute_of_week: int
     holiday_today: bool
     holiday_tomorrow: bool
-
-
-def _rank_keys(offers: Sequence[Offer], positions: Iterable[int], ctx: _Context) -> list[int]:
-    """One integer per candidate that sorts best first: score, then needs fitted, then name order.
-
-    Packing (score, needs fitted, position in the name-sorted index) into one int keeps the
-    hot loop free of tuple building; offers are pre-sorted by name and id, so the position
-    is the stable tie-break.
-    """
-    q = ctx.query
-    needs, strengths, modes = frozenset(q.needs), frozenset(q.strengths), frozenset(q.modes)
-    language = q.language.lower() if q.language else None
-    district = ctx.district
-    area = _area(district) if district else None
-    hub_open, excluded = ctx.hub_open, q.exclude_ids
-    minute, holiday_today = ctx.minute_of_week, ctx.holiday_today
-    keys = []
-    append = keys.append
-    for position in positions:
-        offer = offers[position]
-        if excluded and offer.oruk_id in excluded:
-            continue
-        fit = len(needs & offer.needs)
-        score = 30 * fit
-        if strengths:
-            score += 8 * len(strengths & offer.strengths)
-        # open now / soon: the common case (weekly hours, no date limits) inline, for speed
-        soon = False
-        if offer.open_24_7:
-            open_now = True
-        elif offer.dated:
-            open_now, soon = _availability(offer, ctx)
-        else:
-            starts = offer.week_starts
-            i = bisect_right(starts, minute) if starts else 0
-            open_now = bool(i) and not holiday_today and minute < offer.week_ends[i - 1]
-            if not open_now and not hub_open and starts:
-                soon = _opens_soon(starts, i, ctx)
-        if not hub_open:
-            if open_now:
-                score += 45 if offer.remote else 40
-            elif soon:
-                score += 15
-        elif open_now:
-            if offer.is_national:
-                score += 10
-            else:
-                score += 50 if offer.in_person else 35
-        if modes:
-            score += 10 if modes & offer.modes else -60
-        if language and language in offer.languages:
-            score += 12
-        if district and offer.in_person and offer.districts:
-            if district in offer.districts:
-                score += 12
-            elif area in offer.areas:
-                score += 4
-        append((-(score * 16 + fit) << _POSITION_BITS) + position)
-    return keys
 
 
 def _availability(offer: Offer, ctx: _Context) -> tuple[bool, bool]:

@@ -1,7 +1,7 @@
 """The ranking of :mod:`bot.directory.search`, done on whole columns at once with numpy.
 
-Same rules and the same integer keys as the plain-Python ranking (``_rank_keys``), which is
-kept as the readable reference and checked against this in the tests. Doing it per column
+The one place the score is built (the rules are listed in :mod:`bot.directory.search`).
+Doing it per column
 rather than per offer keeps a search on 5,000 offers near a millisecond even on a busy
 machine. Offers whose hours have date limits (``valid_from``/``valid_to``) are worked out one
 by one, the long way; they are rare.
@@ -26,6 +26,8 @@ _NONE = 10 ** 7  # padding start that never comes
 _NEED_BIT = {code: 1 << i for i, code in enumerate(NEEDS)}
 _STRENGTH_BIT = {code: 1 << i for i, code in enumerate(STRENGTHS)}
 _MODE_BIT = {"phone": 1, "online": 2, "in_person": 4}
+NEED_POINTS = 30
+STRENGTH_POINTS = 24
 _POPCOUNT = np.array([bin(i).count("1") for i in range(1 << max(len(NEEDS), len(STRENGTHS)))], dtype=np.int64)
 
 
@@ -68,13 +70,13 @@ class Columns:
         return self._cache[key]
 
     def rank_keys(self, ctx: _Context, availability: Callable[[Offer, _Context], tuple[bool, bool]]) -> np.ndarray:
-        """Keys of the candidate offers (smaller is better), as ``_rank_keys`` packs them."""
+        """Keys of the candidate offers, smaller is better: the score, then the needs fitted,
+        then the position in the name-sorted index (a stable tie-break), packed in one int."""
         q = ctx.query
         need_mask = _bits(tuple(q.needs), _NEED_BIT)
         fit = _POPCOUNT[self.needs & need_mask]
-        score = 30 * fit
-        if q.strengths:
-            score = score + 8 * _POPCOUNT[self.strengths & _bits(tuple(q.strengths), _STRENGTH_BIT)]
+        liked = _POPCOUNT[self.strengths & _bits(tuple(q.strengths), _STRENGTH_BIT)]
+        score = NEED_POINTS * fit + STRENGTH_POINTS * liked
         minute = ctx.minute_of_week
         open_now = self.always | (((self.starts <= minute) & (minute < self.ends)).any(axis=1)
                                   & (not ctx.holiday_today))
@@ -104,7 +106,10 @@ class Columns:
             near = self._flag("area", area, lambda o: area in o.areas)
             score = score + np.where(self.in_person & here, 12, np.where(self.in_person & near, 4, 0))
         keys = (-(score * 16 + fit) << 24) + self.position
-        keep = fit > 0 if q.needs else np.ones(self.count, dtype=bool)
+        if q.needs or q.strengths:
+            keep = (fit > 0) | (liked > 0)  # never an offer for a need nobody mentioned
+        else:
+            keep = np.ones(self.count, dtype=bool)
         if q.exclude_ids:
             rows = [self.by_id[i] for i in q.exclude_ids if i in self.by_id]
             keep[rows] = False

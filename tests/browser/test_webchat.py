@@ -17,7 +17,7 @@ from tests.support.webchat import ARTIFACTS, run_axe, serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
-CONSENT_QUESTION = "Is it OK for us to keep"   # the assistant's first reply (utter_ask_consent)
+CONSENT_QUESTION = "Can I keep what you tell me"   # the assistant's first reply (utter_ask_consent)
 REPLY_TIMEOUT = 30_000
 
 
@@ -228,16 +228,16 @@ def test_a_whole_self_introduction_by_web_chat(webchat_server, new_page):
     page = open_chat(new_page, webchat_server.url)
     page.get_by_role("button", name="Hello").click()
     bot_says(page, CONSENT_QUESTION)
-    page.get_by_role("button", name="Yes, that's OK").click()
-    bot_says(page, "for yourself, or for someone else")
-    say(page, "it's for me", "what's been going on for you")
+    page.get_by_role("button", name="Yes", exact=True).click()
+    bot_says(page, "what's been going on")
     say(page, "my landlord gave me an eviction notice and im behind on universal credit",
-        "What matters most to you")
+        "Choose one, ask for others")
+    assert page.locator(".lw-card").count() == 3
+    say(page, "1", "How and when")
+    say(page, "text me in the afternoon", "What matters most to you")
     say(page, "keeping my flat and feeling less alone", "What do you enjoy")
     say(page, "i love cooking and i used to play football", "Who is around you")
-    say(page, "nobody really", "Here are some places that might help")
-    say(page, "1", "How and when")
-    say(page, "text me in the afternoon", "Here's what I've noted")
+    say(page, "nobody really", "Here's what I've noted")
     summary = "\n".join(page.locator(".lw-msg--bot .lw-msg__text").all_inner_texts())
     assert "housing" in summary and "cooking" in summary
     replies = page.locator(".lw-msg--bot").count()
@@ -256,4 +256,34 @@ def test_a_whole_self_introduction_by_web_chat(webchat_server, new_page):
         assert row.consent is True and row.status == "complete" and row.summary_confirmed is True
         assert {"housing", "money"} <= set(row.needs) and "cooking" in row.strengths
     assert webchat_server.stack.tracker(session_id)["latest_input_channel"] == "webchat"
+    assert page.js_errors == []
+
+
+def test_at_360px_a_story_as_the_first_message_gets_offer_cards_that_fit(webchat_server, new_page):
+    page = open_chat(new_page, webchat_server.url, width=360, height=740)
+    page.locator("#lw-input").fill("my husband died in the spring and i've got behind on the rent")
+    page.locator("#lw-input").press("Enter")
+    bot_says(page, CONSENT_QUESTION)
+    page.get_by_role("button", name="Yes", exact=True).click()
+    bot_says(page, "Choose one, ask for others")
+    cards = page.locator(".lw-card")
+    assert cards.count() == 3
+    page.screenshot(path=str(ARTIFACTS / "webchat-360-offers.png"))
+    log = page.locator("#lw-log").bounding_box()
+    first = cards.first.bounding_box()
+    assert log["y"] <= first["y"] and first["y"] + first["height"] <= log["y"] + log["height"]  # in view
+    strip = page.locator(".lw-cards").last.bounding_box()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert strip["height"] < log["height"], (strip, log)  # the offers fit the chat box
+    assert strip["x"] >= 0 and strip["x"] + strip["width"] <= 360
+    links = cards.first.locator("a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert hrefs and all(h.startswith(("tel:", "https://", "http://")) for h in hrefs)
+    assert any(h.startswith("tel:") for h in
+               [a.get_attribute("href") for a in page.locator(".lw-card a").all()])
+    # The offers are announced to screen readers with their names, not only drawn.
+    assert "1. " in page.locator("#lw-announcer").inner_text()
+    # The story was kept: it is not asked for again.
+    texts = "\n".join(page.locator(".lw-msg--bot .lw-msg__text").all_inner_texts())
+    assert "what's been going on" not in texts
     assert page.js_errors == []

@@ -174,3 +174,26 @@ def test_start_help_and_yes() -> None:
     assert keyword("Help") == "help"
     assert keyword("yes") is None  # an ordinary answer while subscribed
     assert keyword("yes", opted_out=True) == "start"  # Twilio unblocks on YES too
+
+
+def test_short_bubbles_are_joined_into_one_text():
+    from bot.channels.sms_text import join_for_sms
+
+    assert join_for_sms(["Thank you.", "Here are some ideas.", ""]) == ["Thank you.\n\nHere are some ideas."]
+
+
+def test_joining_keeps_each_text_within_the_segment_limit_and_every_word():
+    from bot.channels.sms_text import join_for_sms, segments
+
+    bubbles = ["A short one.", "word " * 100, "Another short one.", "long sentence here. " * 30]
+    texts = join_for_sms(bubbles, max_segments=2)
+    assert all(segments(t) <= 2 for t in texts)
+    assert " ".join(texts).split() == " ".join(bubbles).split()
+    assert len(texts) < 6
+
+
+def test_joined_texts_are_smart_encoded_so_a_curly_quote_does_not_halve_what_fits():
+    from bot.channels.sms_text import encoding, join_for_sms
+
+    [text] = join_for_sms(["It\u2019s fine\u2026", "Thank you."])
+    assert encoding(text) == "GSM-7" and text == "It's fine...\n\nThank you."

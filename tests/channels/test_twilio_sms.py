@@ -66,6 +66,9 @@ class Assistant:
                                          "buttons": [dict(b) for b in CONTACT_BUTTONS]})
         elif message.text == "tell me everything":
             await out.send_response(to, {"text": self.long_reply})
+        elif message.text == "three bubbles":
+            for bubble in ("Thank you for telling me.", "Here is one idea.", "Is that OK?"):
+                await out.send_response(to, {"text": bubble})
         else:
             await out.send_response(to, {"text": f"Thanks. I heard: {message.text}"})
 
@@ -461,6 +464,16 @@ async def test_long_replies_are_split_cleanly(sms: SmsServer, fake: FakeTwilio) 
     assert [int(m["num_segments"]) for m in fake.sent] == [segments(r) for r in replies]
 
 
+async def test_one_turns_short_replies_go_as_one_text(sms: SmsServer, fake: FakeTwilio) -> None:
+    await sms.text("three bubbles")
+    assert fake.bodies_to(PERSON) == ["Thank you for telling me.\n\nHere is one idea.\n\nIs that OK?"]
+
+
+async def test_a_worker_reply_outside_a_turn_is_sent_at_once(sms: SmsServer, fake: FakeTwilio) -> None:
+    await strict_output(sms).send_text_message(PERSON, "Hello, it's the Hub.")
+    assert fake.bodies_to(PERSON) == ["Hello, it's the Hub."]
+
+
 # -- replies from the Hub and other kinds of message -----------------------------------------------
 
 async def test_worker_reply_is_signed_with_their_first_name(sms: SmsServer, fake: FakeTwilio) -> None:
@@ -522,3 +535,13 @@ def test_record_opt_out_directly(app_db: str) -> None:
     assert not is_opted_out(PERSON, url=app_db)
     record_opt_out(" +44 7700 900123 ", url=app_db)
     assert is_opted_out(PERSON, url=app_db)
+
+
+def test_the_shipped_credentials_enable_the_signature_checked_sms_channel() -> None:
+    """`make run` uses credentials.yml: the SMS address it prints must answer."""
+    from rasa.core.run import create_http_input_channels
+
+    repo = Path(__file__).resolve().parents[2]
+    channels = create_http_input_channels(None, str(repo / "credentials.yml"))
+    [sms] = [c for c in channels if isinstance(c, TwilioSmsInput)]
+    assert sms.name() == "twilio" and sms.auth_token  # webhooks are checked against this token

@@ -65,6 +65,26 @@ async def test_assistant_messages_keep_rasas_socketio_shape():
     ]
 
 
+CARD = {"name": "Garden Club", "summary": "Gardening together", "when": "Open now",
+        "links": [{"kind": "tel", "href": "tel:02079460123", "text": "020 7946 0123"}]}
+
+
+async def test_offers_go_to_the_page_as_cards_with_their_choices():
+    sio = FakeSio()
+    output = WebChatOutput(sio, "bot_uttered")  # type: ignore[arg-type]
+    await output.send_response("s1", {"custom": {"offer_cards": [CARD], "text": "Choose one.",
+                                                 "buttons": [{"title": "1. Garden Club", "payload": "1"}]}})
+    assert [data for _, data, _ in sio.emitted] == [{
+        "text": "Choose one.", "offer_cards": [CARD],
+        "quick_replies": [{"content_type": "text", "title": "1. Garden Club", "payload": "1"}]}]
+
+
+def test_cards_come_back_in_the_history():
+    events = [{"event": "bot", "text": None, "data": {"custom": {"offer_cards": [CARD], "text": "Choose one."}}}]
+    assert history_from_events(events) == [{"from": "bot", "text": "Choose one.", "offer_cards": [CARD],
+                                            "quick_replies": []}]
+
+
 def test_history_is_what_the_person_saw():
     events = [
         {"event": "action", "name": "action_session_start"},

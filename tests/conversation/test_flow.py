@@ -1,35 +1,39 @@
-from bot.conversation.flow import next_question, required_slots
+from bot.conversation.flow import next_question, previous_question, required_slots
 
 
-def test_a_person_for_themselves_is_asked_the_asset_based_questions_in_order():
+def test_offers_and_the_hub_question_come_straight_after_the_story():
     assert required_slots({"consent": "yes", "introducer": "self"}) == [
-        "consent", "introducer", "story", "what_matters", "strengths_text", "connections",
-        "offer_choice", "contact_preference", "summary_confirmed",
+        "consent", "story", "offer_choice", "introducer", "contact_preference",
+        "what_matters", "strengths_text", "connections", "summary_confirmed",
     ]
+
+
+def test_a_story_told_in_the_first_message_means_offers_come_next_after_consent():
+    assert next_question({"consent": "yes", "story": "behind on my rent"}) == "offer_choice"
 
 
 def test_without_a_directory_the_offers_question_is_left_out():
     assert "offer_choice" not in required_slots({"consent": "yes"}, offers_enabled=False)
 
 
-def test_someone_introducing_another_person_is_asked_about_agreement_and_contacts():
+def test_someone_introducing_another_person_is_asked_about_agreement_contacts_and_themselves():
     slots = required_slots({"consent": "yes", "introducer": "someone_else"})
-    assert slots[:6] == ["consent", "introducer", "relationship", "person_agrees",
+    assert slots[:8] == ["consent", "story", "offer_choice", "introducer", "relationship", "person_agrees",
                          "introducer_contact", "person_contact"]
+    assert slots.index("carer_support") == slots.index("summary_confirmed") - 1
 
 
-def test_no_consent_asks_nothing_more():
-    assert required_slots({"consent": "no"}) == ["consent"]
-    assert next_question({"consent": "no"}) is None
+def test_a_person_for_themselves_is_not_asked_about_being_a_carer():
+    assert "carer_support" not in required_slots({"consent": "yes", "introducer": "self"})
+
+
+def test_no_consent_still_asks_what_is_going_on_and_gives_offers_but_nothing_more():
+    assert required_slots({"consent": "no"}) == ["consent", "story", "offer_choice"]
+    assert next_question({"consent": "no", "story": "x", "offer_choice": "none"}) is None
 
 
 def test_a_person_coming_back_is_first_asked_whether_to_pick_up():
     assert required_slots({}, returning=True)[0] == "resume_choice"
-
-
-def test_offers_question_comes_after_connections_when_enabled():
-    slots = required_slots({"consent": "yes", "introducer": "self"}, offers_enabled=True)
-    assert slots.index("offer_choice") == slots.index("connections") + 1
 
 
 def test_asking_to_change_the_summary_asks_which_part():
@@ -40,5 +44,11 @@ def test_asking_to_change_the_summary_asks_which_part():
 
 
 def test_skipped_answers_count_as_answered():
-    slots = {"consent": "yes", "introducer": "self", "story": "skipped"}
-    assert next_question(slots) == "what_matters"
+    slots = {"consent": "yes", "introducer": "self", "story": "skipped", "offer_choice": "none"}
+    assert next_question(slots) == "contact_preference"
+
+
+def test_going_back_goes_to_the_question_asked_before_this_one():
+    assert previous_question(["consent", "story", "offer_choice", "introducer"], "introducer") == "offer_choice"
+    assert previous_question(["consent"], "consent") is None
+    assert previous_question([], None) is None

@@ -9,16 +9,25 @@ def _slots(**extra):
     return base
 
 
-def test_read_back_uses_plain_labels_and_the_persons_words():
+def test_read_back_shows_the_persons_own_words_and_the_needs():
     text = read_back(_slots())
+    assert 'What\'s going on: "landlord evicting me"' in text
     assert "Help with: housing." in text
     assert '"a safe home"' in text
-    assert "You enjoy: cooking." in text
-    assert text.endswith("Is that right?")
+    assert 'Enjoys: "cooking"' in text
+    assert text.endswith("Is that right? Say yes, or which part to change.")
 
 
 def test_read_back_for_someone_else_talks_about_them():
-    assert "They enjoy" in read_back(_slots(introducer="someone_else"))
+    assert "What's going on for them" in read_back(_slots(introducer="someone_else"))
+
+
+def test_read_back_names_no_need_the_person_did_not_mention():
+    assert "Help with" not in read_back(_slots(needs=[]))
+
+
+def test_a_carer_who_wants_support_sees_it_in_the_read_back():
+    assert "Support for you as a carer: yes." in read_back(_slots(introducer="someone_else", carer_support="yes"))
 
 
 def test_skipped_answers_are_left_out():

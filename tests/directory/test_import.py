@@ -217,3 +217,21 @@ def test_paged_api_over_http_on_loopback(db_url: str) -> None:
         server.shutdown()
         server.server_close()
     assert report.summary() == "added 2, updated 0, unchanged 0, rejected 0"
+
+
+def test_a_service_whose_only_contact_details_are_on_its_organisation_is_kept(db_url: str, tmp_path: Path) -> None:
+    records = [
+        {"id": "org-only", "name": "Garden Club", "description": "Gardening together",
+         "organization": {"id": "org-1", "name": "Friends of the Park", "url": "https://friends.example.org",
+                          "email": "hello@friends.example.org", "phones": [{"number": "020 7946 0123"}]}},
+        {"id": "org-nothing", "name": "Nowhere Club", "description": "No way in",
+         "organization": {"id": "org-2", "name": "Nobody"}},
+    ]
+    with session_scope(db_url) as session:
+        report = import_path(write_json(tmp_path / "org.json", {"content": records}), session)
+    assert report.summary() == "added 1, updated 0, unchanged 0, rejected 1"
+    assert "the organisation's contact details are used" in " | ".join(str(w) for w in report.warnings)
+    with session_scope(db_url) as session:
+        [row] = session.query(m.Service).all()
+        assert row.url == "https://friends.example.org/" or row.url == "https://friends.example.org"
+        assert row.email == "hello@friends.example.org" and [p.number for p in row.phones] == ["020 7946 0123"]

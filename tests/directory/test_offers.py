@@ -68,3 +68,16 @@ def test_ensure_loaded_imports_once(db_url: str) -> None:
     with session_scope(db_url) as session:
         assert ensure_loaded(session) is False
         assert session.query(func.count(Service.id)).scalar() == 62
+
+
+def test_an_offer_card_has_links_to_call_visit_and_find_it(shipped_index) -> None:
+    from bot.directory.offers import offer_card
+
+    offers = [o for o in shipped_index.offers if o.phone and o.url]
+    card = offer_card(offers[0])
+    kinds = [link["kind"] for link in card["links"]]
+    assert card["name"] == offers[0].name and kinds[:2] == ["tel", "web"]
+    assert card["links"][0]["href"].startswith("tel:") and " " not in card["links"][0]["href"]
+    in_person = [o for o in shipped_index.offers if "in_person" in o.modes and o.postcode]
+    assert in_person
+    assert offer_card(in_person[0])["links"][-1]["href"].startswith("https://www.openstreetmap.org/search?query=")

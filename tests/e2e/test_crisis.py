@@ -106,7 +106,7 @@ def test_idioms_do_not_raise_the_alarm(rasa_stack):
     sender = _sender("idiom")
     _begin(rasa_stack, sender)
     reply = rasa_stack.say(sender, "this debt is killing me, i could murder a takeaway")
-    assert "116 123" not in reply and "What matters most" in reply
+    assert "116 123" not in reply and "places that might help" in reply
     assert rasa_stack.slots(sender)["risk_flag"] is None
 
 

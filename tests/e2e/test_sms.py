@@ -38,30 +38,44 @@ def conversation(sms, phone: str, body: str) -> str:
 
 
 def test_a_whole_self_introduction_by_sms(sms):
-    stack = sms[0]
+    stack, fake = sms[0], sms[1]
     phone = "+447700900101"
     reply = conversation(sms, phone, "hi")
-    assert "Is it OK for us to keep" in reply and "Reply 1 for" in reply
-    reply = conversation(sms, phone, "1")
-    assert "stop chat" in reply and "for yourself, or for someone else" in reply
-    assert "what's been going on for you" in conversation(sms, phone, "1")
-    assert "What matters most" in conversation(sms, phone, "my landlord is evicting me and i owe council tax")
+    assert "Can I keep what you tell me" in reply and "Reply YES or NO" in reply
+    assert len(fake.bodies_to(phone)) == 1 and segments(reply) == 1  # consent is one text
+    reply = conversation(sms, phone, "yes")
+    assert "stop chat" in reply and "what's been going on" in reply
+    offers = conversation(sms, phone, "my landlord is evicting me and i owe council tax")
+    assert "Places that might help" in offers
+    assert len(offers.split("\n\n")) == 1 or segments(offers) <= 3, offers
+    reply = conversation(sms, phone, "2")
+    assert "Good choice" in reply and "How and when" in reply
+    assert "this chat" not in reply  # no chat by SMS
+    assert "What matters most" in conversation(sms, phone, "text me after 3pm")
     assert "What do you enjoy" in conversation(sms, phone, "to keep my home")
     assert "Who is around you" in conversation(sms, phone, "cooking for my kids")
-    offers = conversation(sms, phone, "my sister")
-    assert "Places that might help" in offers
-    assert segments(offers) <= 2, offers  # the offer fits two SMS segments
-    assert "How and when" in conversation(sms, phone, "2")
-    summary = conversation(sms, phone, "text me after 3pm")
+    summary = conversation(sms, phone, "my sister")
     assert "Here's what I've noted" in summary and "Reply 1 for" in summary
-    assert "passed this to the Hub team" in conversation(sms, phone, "1")
+    done = conversation(sms, phone, "1")
+    assert "passed this to the Hub team" in done and "by text" in done and "this chat" not in done
 
+    bodies = fake.bodies_to(phone)
+    assert len(bodies) == 9  # one text for each of the nine texts the person sent
+    assert all(segments(b) <= 3 for b in bodies)
     with session_scope(stack.app_db_url) as session:
         intro = session.execute(select(Introduction).where(Introduction.sender_id == phone)).scalars().one()
         handoff = session.execute(select(Handoff).where(Handoff.sender_id == phone)).scalars().one()
     assert intro.channel == "twilio" and intro.status == "complete"
     assert {"housing", "money"} <= set(intro.needs) and "cooking" in intro.strengths
     assert intro.offer_chosen and handoff.channel == "twilio" and handoff.reason == "introduction"
+    assert "by text" in handoff.promise
+
+
+def test_a_story_texted_first_gets_offers_at_the_second_text(sms):
+    phone = "+447700900105"
+    reply = conversation(sms, phone, "my dad hasn't left the house since mum died, i'm worried about him")
+    assert "Can I keep what you tell me" in reply
+    assert "Places that might help" in conversation(sms, phone, "yes")
 
 
 def test_crisis_by_sms_gets_the_numbers_by_text(sms):

@@ -76,14 +76,60 @@
     text.className = "lw-msg__text";
     text.textContent = msg.text;
     li.appendChild(who);
-    li.appendChild(text);
+    if (msg.offer_cards && msg.offer_cards.length) { li.appendChild(drawCards(msg.offer_cards)); }
+    if (msg.text) { li.appendChild(text); }
     els.list.appendChild(li);
     state.lastKey = key;
     state.lastFrom = msg.from;
     if (msg.from === "hub") { state.held = msg.change === "joined"; }
     if (msg.quick_replies && msg.quick_replies.length) { showChoices(li, msg.quick_replies); }
-    if (live && msg.from !== "user") { announce(whoLabel(msg) + ": " + msg.text); }
+    if (live && msg.from !== "user") { announce(whoLabel(msg) + ": " + cardsSpoken(msg.offer_cards) + msg.text); }
     scrollToEnd();
+    // Offers: bring the cards into view, not only the choices under them.
+    if (msg.offer_cards && msg.offer_cards.length) { els.log.scrollTop = Math.max(0, li.offsetTop - els.log.offsetTop); }
+  }
+
+  /* Offers as cards side by side (scrolling sideways), so three of them fit the chat box.
+     Links: tel: to call, the web address, a map of the postcode. */
+  var LINK_LABEL = { tel: "Call ", web: "Website", map: "Map" };
+  function drawCards(cards) {
+    var list = document.createElement("ol");
+    list.className = "lw-cards";
+    list.setAttribute("aria-label", "Places that might help");
+    cards.forEach(function (card, i) {
+      var item = document.createElement("li");
+      item.className = "lw-card";
+      var name = document.createElement("h3");
+      name.className = "lw-card__name";
+      name.textContent = (i + 1) + ". " + card.name;
+      item.appendChild(name);
+      [card.when, card.summary].forEach(function (words, k) {
+        if (!words) { return; }
+        var p = document.createElement("p");
+        p.className = k === 0 ? "lw-card__when" : "lw-card__summary";
+        p.textContent = words;
+        item.appendChild(p);
+      });
+      var links = document.createElement("p");
+      links.className = "lw-card__links";
+      (card.links || []).forEach(function (link) {
+        if (!/^(tel:|https?:)/.test(link.href)) { return; }
+        var a = document.createElement("a");
+        a.href = link.href;
+        a.className = "lw-card__link lw-card__link--" + link.kind;
+        a.textContent = link.kind === "tel" ? LINK_LABEL.tel + link.text : LINK_LABEL[link.kind] || link.text;
+        if (link.kind !== "tel") { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+        links.appendChild(a);
+      });
+      item.appendChild(links);
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function cardsSpoken(cards) {
+    if (!cards || !cards.length) { return ""; }
+    return cards.map(function (c, i) { return (i + 1) + ". " + c.name + ". " + (c.when || "") + " "; }).join("");
   }
 
   function announce(text) {
@@ -188,7 +234,7 @@
   function drawHistory(messages) {
     messages.forEach(function (msg, i) {
       var last = i === messages.length - 1;
-      addMessage({ from: msg.from, text: msg.text, name: msg.name, change: msg.change,
+      addMessage({ from: msg.from, text: msg.text, name: msg.name, change: msg.change, offer_cards: msg.offer_cards,
                    quick_replies: last ? msg.quick_replies : null }, false);
     });
     state.onServer = messages.length;
@@ -241,12 +287,13 @@
   });
   socket.on("session_confirm", onSessionConfirm);
   socket.on("bot_uttered", function (msg) {
-    if (!msg || typeof msg.text !== "string") { return; }
+    if (!msg || (typeof msg.text !== "string" && !msg.offer_cards)) { return; }
     hideTyping();
     if (/^Still waiting/.test(els.status.textContent)) { setStatus(""); }
     addMessage({
       from: msg.from === "worker" || msg.from === "hub" ? msg.from : "bot",
-      name: msg.name, text: msg.text, quick_replies: msg.quick_replies, change: msg.change,
+      name: msg.name, text: msg.text || "", quick_replies: msg.quick_replies, change: msg.change,
+      offer_cards: msg.offer_cards,
     }, true);
     state.onServer += 1;
   });

@@ -1,0 +1,76 @@
+"""Every word the person reads is in domain.yml, and the first message fits one text."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.channels.sms_text import segments
+from bot.conversation.words import MissingWords, render
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def _text(variant):
+    return " ".join(str(variant["text"]).split())
+
+
+@pytest.mark.parametrize("variant", DOMAIN["responses"]["utter_ask_consent"])
+def test_the_consent_question_is_one_short_text(variant):
+    assert len(_text(variant)) <= 160
+
+
+def test_the_sms_consent_question_is_one_segment_with_its_reply_line():
+    [sms] = [v for v in DOMAIN["responses"]["utter_ask_consent"] if v.get("channel") == "twilio"]
+    assert "buttons" not in sms and segments(_text(sms)) == 1
+
+
+def test_consent_has_an_answer_for_what_does_that_mean():
+    assert "utter_consent_meaning" in DOMAIN["responses"]
+    titles = [b["title"] for b in DOMAIN["responses"]["utter_ask_consent"][-1]["buttons"]]
+    assert "What does that mean?" in titles
+
+
+def _responses_named_in(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(r"utter_\w+", node.value):
+            names.add(node.value)
+    return names
+
+
+# actions/safety.py belongs to the safety work (issue 17) and is left to it.
+CODE = sorted([*(p for p in ROOT.joinpath("actions").glob("*.py") if p.name != "safety.py"),
+               ROOT / "bot" / "handoff.py",
+               *ROOT.joinpath("bot", "conversation").glob("*.py")])
+
+
+@pytest.mark.parametrize("path", CODE, ids=lambda p: p.name)
+def test_every_response_named_in_code_is_in_the_domain(path):
+    missing = {n for n in _responses_named_in(path) if n not in DOMAIN["responses"]}
+    # "utter_how_" is completed with a wish ("text", "call", ...): checked below.
+    assert missing <= {"utter_how_"}, missing
+
+
+@pytest.mark.parametrize("how", ["text", "call", "email", "chat", "through_me"])
+def test_every_way_of_contact_has_words(how):
+    assert render(f"utter_how_{how}")
+
+
+@pytest.mark.parametrize("path", CODE, ids=lambda p: p.name)
+def test_actions_and_the_conversation_send_no_words_of_their_own(path):
+    source = path.read_text(encoding="utf-8")
+    assert not re.search(r"utter_message\(\s*text=f?[\"']", source), "a sentence sent from code"
+
+
+def test_render_fills_variables_and_picks_the_channel():
+    assert render("utter_offer_chosen", offer="Garden Club") == "Good choice. Garden Club"
+    assert "Reply" in render("utter_offers_first", channel="twilio", offers="1. A", numbers="1")
+
+
+def test_a_missing_response_is_an_error_not_silence():
+    with pytest.raises(MissingWords):
+        render("utter_nothing_like_this")

@@ -1,0 +1,120 @@
+"""The introduction form's validation, driven with rasa-sdk trackers (no model, no servers)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.control import ActionGoBack
+from actions.introduction_form import ValidateIntroductionForm
+
+
+def _tracker(text: str, *, intent: str = "share_story", needs: tuple[str, ...] = (), slots: dict | None = None,
+             requested: str | None = None, asked: tuple[str, ...] = (), active: bool = True) -> Tracker:
+    entities = [{"entity": "need", "value": n} for n in needs]
+    values: dict[str, Any] = {"requested_slot": requested, "needs": [], "strengths": []}
+    values.update(slots or {})
+    events = [{"event": "slot", "name": "requested_slot", "value": name} for name in asked]
+    events += [{"event": "user", "text": text}]
+    return Tracker("someone", values, {"text": text, "intent": {"name": intent}, "entities": entities},
+                   events, False, None, {"name": "introduction_form"} if active else {}, "action_listen")
+
+
+def _validate(method: str, value: Any, tracker: Tracker) -> tuple[dict[str, Any], list[str]]:
+    dispatcher = CollectingDispatcher()
+    result = getattr(ValidateIntroductionForm(), method)(value, dispatcher, tracker, {})
+    return result, [m.get("response") or m.get("text") for m in dispatcher.messages]
+
+
+def test_a_story_as_the_first_message_is_kept_with_its_needs_and_who_it_is_for():
+    tracker = _tracker("i'm worried about my dad, he is behind on his rent", needs=("money",), active=False)
+    events = ValidateIntroductionForm()._opening_story(tracker)
+    kept = {e["name"]: e["value"] for e in events}
+    assert kept["story"].startswith("i'm worried") and kept["needs"] == ["money"]
+    assert kept["introducer"] == "someone_else"
+
+
+def test_a_hello_is_not_a_story():
+    assert ValidateIntroductionForm()._opening_story(_tracker("hi", intent="greet", active=False)) == []
+
+
+def test_a_story_in_answer_to_consent_is_kept_and_consent_asked_again():
+    tracker = _tracker("my husband died and i'm behind on the rent", needs=("housing",), requested="consent")
+    result, said = _validate("validate_consent", "my husband died and i'm behind on the rent", tracker)
+    assert result["consent"] is None and result["story"].startswith("my husband died")
+    assert result["introducer"] == "self" and said == ["utter_consent_after_story"]
+
+
+def test_a_story_the_classifier_took_for_no_is_still_a_story():
+    text = "no one helps me and i can't pay the rent"
+    result, said = _validate("validate_consent", "no", _tracker(text, intent="deny", needs=("money",),
+                                                                 requested="consent"))
+    assert result["consent"] is None and result["story"] == text
+
+
+def test_what_does_that_mean_is_answered():
+    result, said = _validate("validate_consent", "what does that mean?",
+                             _tracker("what does that mean?", intent="nlu_fallback", requested="consent"))
+    assert result == {"consent": None} and said == ["utter_consent_meaning"]
+
+
+def test_for_my_son_at_the_story_question_sets_who_and_asks_the_story_again():
+    result, _ = _validate("validate_story", "for my son", _tracker("for my son", requested="story"))
+    assert result == {"story": None, "introducer": "someone_else"}
+
+
+def test_no_the_contact_bit_goes_straight_to_that_question():
+    tracker = _tracker("no, the contact bit is wrong", intent="deny", requested="summary_confirmed")
+    result, _ = _validate("validate_summary_confirmed", "change", tracker)
+    assert result == {"contact_preference": None, "summary_confirmed": None, "summary_part": None}
+
+
+def test_not_about_money_takes_the_needs_off_and_asks_the_story_again():
+    tracker = _tracker("it's not about money", intent="deny", requested="summary_confirmed")
+    result, _ = _validate("validate_summary_confirmed", "change", tracker)
+    assert result["story"] is None and result["needs"] == []
+
+
+def test_a_postcode_at_the_offers_searches_nearer():
+    shown = [{"id": "a", "name": "Garden Club", "text": "Garden Club", "round": 1}]
+    tracker = _tracker("SE5 8AZ", requested="offer_choice", slots={"offers_given": shown})
+    result, _ = _validate("validate_offer_choice", "SE5 8AZ", tracker)
+    assert result == {"offer_choice": None, "postcode": "SE5 8AZ"}
+
+
+def test_nobody_around_adds_loneliness_but_family_words_add_no_need():
+    result, _ = _validate("validate_connections", "nobody really", _tracker("nobody really", requested="connections"))
+    assert result["needs"] == ["connection"]
+    result, _ = _validate("validate_connections", "my husband and my sister",
+                          _tracker("my husband and my sister", needs=("relationships",), requested="connections"))
+    assert "needs" not in result
+
+
+def test_go_back_clears_the_last_answer_only():
+    tracker = _tracker("go back", intent="go_back", requested="what_matters",
+                       asked=("consent", "story", "offer_choice", "introducer", "contact_preference",
+                              "what_matters"),
+                       slots={"contact_preference": "text me", "story": "x"})
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionGoBack().run(dispatcher, tracker, {}))
+    assert {e["name"]: e["value"] for e in events} == {"contact_preference": None, "requested_slot": None}
+    assert dispatcher.messages[0]["response"] == "utter_go_back"
+
+
+def test_go_back_at_the_first_question_says_there_is_nothing_to_go_back_to():
+    tracker = _tracker("go back", intent="go_back", requested="consent", asked=("consent",))
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(ActionGoBack().run(dispatcher, tracker, {})) == []
+    assert dispatcher.messages[0]["response"] == "utter_go_back_nothing"
+
+
+def test_go_back_at_the_offers_shows_the_same_offers_again():
+    shown = [{"id": "a", "name": "A", "text": "A", "round": 1}]
+    tracker = _tracker("go back", intent="go_back", requested="offer_choice", asked=("consent", "offer_choice"),
+                       slots={"offers_given": shown})
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionGoBack().run(dispatcher, tracker, {}))
+    assert events == [{"event": "slot", "timestamp": None, "name": "offers_given", "value": []}]
