@@ -126,6 +126,11 @@ class RiskDetector(GraphComponent):
             # the meaning layer to raise the level of a long message (calibration: ordinary
             # posts rated high 0.014 pooled at 0.3).
             "post_gate_threshold": 0.3,
+            # ... and below this a long message reads nothing like risk (a pension question, a
+            # parking ticket): a word-list sign that is only "possible" (a subject word such as
+            # "suicide", "can't cope") is set aside, unless the message also has a high sign.
+            # As calibrated on the calibration part together with the two thresholds above.
+            "post_quiet_threshold": 0.05,
             # When a risk intent is overruled, the next intent must be at least this sure,
             # otherwise nlu_fallback (keep equal to FallbackClassifier's threshold).
             "fallback_threshold": 0.35,
@@ -278,6 +283,9 @@ class RiskDetector(GraphComponent):
             return "possible", reasons + [said.format("does not read like")]
         if level == "none" and not rules.set_aside and post >= self._config["post_raise_threshold"]:
             return "possible", reasons + [said.format("reads like")]
+        if level == "possible" and rules.level == "possible" and not high_signs \
+                and post < self._config["post_quiet_threshold"]:
+            return "none", []
         return level, reasons
 
     def _talking_about(self, rules: RiskAssessment, meaning: MeaningAssessment | None) -> list[str]:

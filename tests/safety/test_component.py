@@ -369,3 +369,49 @@ def test_fingerprint_follows_the_read_sets(tmp_path: Path) -> None:
     assert edited != before
     (copy / "read_sets" / "risk_blind2.yml").rename(copy / "read_sets" / "risk_blind2b.yml")
     assert RiskDetector.fingerprint_addon(config) != edited
+
+
+class _Post:
+    """A post layer that always gives one score (the real one is learnt at rasa train)."""
+
+    def __init__(self, score: float) -> None:
+        self.value = score
+
+    def score(self, text: str) -> float:
+        return self.value
+
+
+LONG_TAIL = (" I have been meaning to write for a while about the letters from the council, the rent, the"
+             " bus pass renewal and the forms for my mum's care assessment, which all came in the same week.")
+
+
+@pytest.mark.parametrize(("text", "post", "level"), [
+    # a sign that is not explicit (someone else's story): crisis help only if it reads like risk
+    ("My neighbour said people kill themselves over debts like this." + LONG_TAIL, 0.1, "possible"),
+    ("My neighbour said people kill themselves over debts like this." + LONG_TAIL, 0.5, "high"),
+    # an explicit statement is never softened, however ordinary the rest reads
+    ("I took 30 tablets an hour ago." + LONG_TAIL, 0.0, "high"),
+    # a subject word alone: nothing when it reads nothing like risk, the question when it reads a little like it
+    ("The pension has a suicide clause, what does that mean for us?" + LONG_TAIL, 0.01, "none"),
+    ("The pension has a suicide clause, what does that mean for us?" + LONG_TAIL, 0.2, "possible"),
+    # no word-list sign at all: the question only when the whole message reads like risk
+    ("Everything keeps piling up and I am so tired of all of it." + LONG_TAIL, 0.2, "possible"),
+    ("Everything keeps piling up and I am so tired of all of it." + LONG_TAIL, 0.05, "none"),
+])
+def test_the_post_layer_reads_a_long_message_whole(detector: RiskDetector, text: str, post: float,
+                                                     level: str) -> None:
+    detector._post = _Post(post)
+    try:
+        msg = run(detector, message(text, [("share_story", 0.9)]))
+    finally:
+        detector._post = None
+    assert msg.get("risk")["level"] == level, msg.get("risk")["reasons"]
+
+
+def test_a_short_message_is_read_as_before_whatever_the_post_layer_says(detector: RiskDetector) -> None:
+    detector._post = _Post(0.99)
+    try:
+        msg = run(detector, message("my rent went up again", [("share_story", 0.9)]))
+    finally:
+        detector._post = None
+    assert msg.get("risk")["level"] == "none" and msg.get("risk")["post"] is None
