@@ -16,11 +16,12 @@ PYTHON310 := $(shell \
 	elif python3.10 -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then echo python3.10; \
 	fi)
 
-.PHONY: help run test train shell lint eval bench check-data check-python clean
+.PHONY: help run test test-slow train shell lint eval bench check-data check-python clean
 
 help:
 	@echo "make run    set everything up, train if needed, and start the assistant"
-	@echo "make test   set everything up and run the whole test suite"
+	@echo "make test   set everything up and run the whole test suite (all but the slow tests)"
+	@echo "make test-slow  the tests that train a whole candidate model (co-production go-live)"
 	@echo "make train  train the model if the data changed"
 	@echo "make shell  talk to the assistant in this terminal"
 	@echo "make lint   ruff"
@@ -67,7 +68,11 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory train
 	$(BIN)/ruff check bot actions tests bench scripts
 	$(BIN)/bot rasa test core --stories tests/test_stories.yml --fail-on-prediction-errors --out var/test-results/core --quiet
-	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=10
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=10 -m "not slow"
+
+# The tests that train a whole candidate model (co-production's try-then-go-live): too long for CI.
+test-slow: $(STAMP) train
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m slow
 
 eval: $(STAMP) train
 	@for set in tests/data/risk_heldout.yml tests/data/risk_fresh.yml tests/data/risk_blind20.yml tests/data/risk_blind21.yml tests/data/risk_blind22.yml tests/data/risk_blind23.yml; do \

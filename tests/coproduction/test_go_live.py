@@ -19,7 +19,7 @@ from bot.store.db import migrate, session_scope
 from tests.coproduction.support import last_commit, make_data_repo
 from tests.support.stack import RasaStack
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 NEW_WORDS = ("Hello, I'm the Living Well assistant, and the group helped write this. I'm not an emergency "
              "service: in danger now, call 999. Is it OK for us to keep what you tell me, just for the Hub "
