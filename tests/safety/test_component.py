@@ -241,7 +241,8 @@ def test_rule_possible_and_some_meaning_escalate_to_high(detector: RiskDetector)
     assert msg.get("risk")["level"] == "possible"
 
 
-NURSE = "I'm a nurse and we had overdose training today, have you got leaflets for patients"
+NURSE = ("I'm a nurse and we had training today on someone who took an overdose, have you got leaflets "
+         "for patients")
 
 
 def test_talking_about_risk_is_set_aside_only_when_the_meaning_layer_agrees(detector: RiskDetector) -> None:

@@ -140,8 +140,14 @@ def _pipeline(model_parser):
 
 
 def test_rule_layer_regression_floor(figures: dict) -> None:
-    """Today's honest figures; a word-list edit that makes them worse fails here."""
-    assert figures["recall_high"] >= 0.95
+    """Today's honest figures; a word-list edit that makes them worse fails here.
+
+    Recall of high by the word lists alone was 0.95 until session 8, when a subject word alone
+    ("suicide", "rope", "overdose") became "possible": on real posts those words were two thirds
+    of the word lists' false highs. Alone the lists now reach 0.940; the meaning layer lifts the
+    short messages, and the whole pipeline's bar (0.98, below) is unchanged.
+    """
+    assert figures["recall_high"] >= 0.935
     assert figures["recall_possible"] >= 0.95
     assert figures["false_alarm_rate"] <= 0.05
     assert figures["false_alarm_rate_high"] <= 0.05
