@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -26,6 +27,8 @@ def _tracker(text: str, *, intent: str = "share_story", needs: tuple[str, ...] =
 def _validate(method: str, value: Any, tracker: Tracker) -> tuple[dict[str, Any], list[str]]:
     dispatcher = CollectingDispatcher()
     result = getattr(ValidateIntroductionForm(), method)(value, dispatcher, tracker, {})
+    if inspect.isawaitable(result):  # validators that reach the database run off the event loop
+        result = asyncio.run(result)
     return result, [m.get("response") or m.get("text") for m in dispatcher.messages]
 
 

@@ -157,10 +157,11 @@ def test_an_example_check_names_a_left_in_placeholder_and_a_clash():
 def test_a_reply_moved_by_an_earlier_change_is_still_found_and_a_changed_one_is_refused(dbs, data_repo):
     app_db, _ = dbs
     lines = (data_repo / "domain.yml").read_text().splitlines()
-    consent = next(i for i, v in enumerate(lines, start=1) if "utter_ask_consent:" in v) + 1
+    # a reply of three lines above utter_goodbye, whose first variant is plain text
+    consent = next(i for i, v in enumerate(lines, start=1) if "utter_default:" in v) + 1
     goodbye = next(i for i, v in enumerate(lines, start=1) if "utter_goodbye:" in v) + 1
     with session_scope(app_db) as session:
-        first = Proposal(kind="reply", target_file="domain.yml", target="utter_ask_consent", target_line=consent,
+        first = Proposal(kind="reply", target_file="domain.yml", target="utter_default", target_line=consent,
                          old_text=None, new_text="Hello. Is it OK for us to keep what you tell me?", reason="shorter",
                          proposed_by="vol1", status="proposed")
         second = Proposal(kind="reply", target_file="domain.yml", target="utter_goodbye", target_line=goodbye,
@@ -171,7 +172,7 @@ def test_a_reply_moved_by_an_earlier_change_is_still_found_and_a_changed_one_is_
                          proposed_by="vol1", status="proposed")
         session.add_all([first, second, stale])
         session.flush()
-        approve(session, first, "lead1", data_repo)  # the consent text shrinks from 4 lines to 1
+        approve(session, first, "lead1", data_repo)  # the reply shrinks from 3 lines to 1
         approve(session, second, "lead1", data_repo)
         with pytest.raises(ProposalError, match="has changed since"):
             approve(session, stale, "lead1", data_repo)
