@@ -15,7 +15,8 @@ from tests.support.stack import REPO
 
 K8S = REPO / "deploy" / "kubernetes"
 K8S_VERSION = "1.28.0"
-SECRETS = "POSTGRES_PASSWORD=p\nRABBITMQ_PASSWORD=r\nLWFD_RASA_TOKEN=t\nLWFD_HUB_SECRET=s\n"
+SECRETS = ("POSTGRES_PASSWORD=p\nRABBITMQ_PASSWORD=r\nLWFD_RASA_TOKEN=t\nLWFD_HUB_SECRET=s\n"
+           "LWFD_ACTION_TOKEN=a\nLWFD_DATA_KEY=k\n")
 
 
 def compose(env_file: Path) -> subprocess.CompletedProcess:
