@@ -131,6 +131,10 @@ class RiskDetector(GraphComponent):
             # "suicide", "can't cope") is set aside, unless the message also has a high sign.
             # As calibrated on the calibration part together with the two thresholds above.
             "post_quiet_threshold": 0.05,
+            # ... but in a long message that does not read like risk the meaning layer still gives
+            # crisis help when at least this sure: a calm goodbye note ("I intend to drink it
+            # tonight ... my daughter is not the one to find me") can read like nothing on a forum.
+            "post_meaning_sure_threshold": 0.6,
             # When a risk intent is overruled, the next intent must be at least this sure,
             # otherwise nlu_fallback (keep equal to FallbackClassifier's threshold).
             "fallback_threshold": 0.35,
@@ -226,10 +230,9 @@ class RiskDetector(GraphComponent):
         classifier = _classifier_top(intent, ranking)
         post = self._post.score(text) if self._post is not None and self._is_long(text) else None
         reads_like_risk = post is None or post >= self._config["post_gate_threshold"]
-        # A long message that does not read like risk needs the meaning layer only when a word
-        # list fired (for the kinds of risk and the talking-about check): it may not raise the level.
-        wanted = text.strip() and (reads_like_risk or rules.level != "none")
-        meaning = self._meaning.assess(text) if self._meaning and wanted else None
+        # Every message is read by the meaning layer: in a long message that does not read like
+        # risk it may still give crisis help when it is sure (see _sure_despite_post).
+        meaning = self._meaning.assess(text) if self._meaning and text.strip() else None
         set_aside = self._talking_about(rules, meaning)
         if set_aside:
             level, reasons, by_meaning, categories = "none", [], False, []
@@ -239,6 +242,10 @@ class RiskDetector(GraphComponent):
             categories = list(rules.categories)
             if post is not None:
                 level, reasons = self._read_whole(level, reasons, rules, post)
+                if not reads_like_risk and self._sure_despite_post(level, rules, meaning):
+                    level, by_meaning = "high", True
+                    reasons = reasons + [f'it means much the same as "{meaning.nearest}" (meaning layer: '
+                                         f"high {meaning.high:.2f}, sure enough whatever the post layer says)"]
         if meaning is not None and by_meaning:
             categories = [c for c in lexicon_files.CATEGORIES if c in categories or c in meaning.categories]
         message.set("risk", {
@@ -273,6 +280,12 @@ class RiskDetector(GraphComponent):
         if self._meaning is not None:
             return len(self._meaning.encoder.tokenizer.pieces(text[:4000])) > PART_TOKENS
         return len(text) > 4 * PART_TOKENS
+
+    def _sure_despite_post(self, level: str, rules: RiskAssessment, meaning: MeaningAssessment | None) -> bool:
+        """A calm goodbye in a long message may read like nothing on a forum: a sure meaning layer
+        still gives crisis help (the false highs on long ordinary posts sat just over 0.4)."""
+        return (meaning is not None and level != "high" and not rules.set_aside
+                and meaning.high >= self._config["post_meaning_sure_threshold"])
 
     def _read_whole(self, level: str, reasons: list[str], rules: RiskAssessment, post: float) -> tuple[str, list[str]]:
         """The post layer's say on a long message (see postlayer.py)."""
