@@ -104,7 +104,7 @@ def test_no_consent_keeps_nothing_and_still_gives_offers_and_crisis_contacts(ras
     sender = _sender("noconsent")
     rasa_stack.say(sender, "hi")
     reply = rasa_stack.say(sender, "no")
-    assert "Nothing you tell me will be kept" in reply and "116 123" in reply and "999" in reply
+    assert "I won't pass anything on to the Hub" in reply and "116 123" in reply and "999" in reply
     assert "I won't keep it" in reply  # what would you like help with
     offers = rasa_stack.say(sender, "i can't pay my bills")
     assert OFFERS in offers

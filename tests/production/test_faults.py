@@ -47,14 +47,15 @@ def test_a_rasa_server_killed_mid_conversation_and_restarted(cluster):
     a.kill_rasa()  # SIGKILL, mid-conversation
     try:
         assert slots(b, person)["consent"] == "yes" and slots(b, person)["introducer"] == "self"
-        assert "What matters most" in b.say(person, "my neighbour plays loud music every night")
+        # Offers come straight after the story (issue 18's order).
+        assert "places that might help" in b.say(person, "my neighbour plays loud music every night")
     finally:
         a.start_rasa()
         a.wait_rasa()
-    assert "What do you enjoy" in a.say(person, "i would like to sleep better")
+    assert a.say(person, "none of those, thanks")  # the restarted server carries the conversation on
     tracker = a.tracker(person)
     assert tracker["slots"]["story"] == "my neighbour plays loud music every night"
-    assert tracker["slots"]["what_matters"] == "i would like to sleep better"
+    assert user_texts(tracker)[-1] == "none of those, thanks"
     assert turns_never_overlap(tracker)
 
 
@@ -67,14 +68,14 @@ def test_the_action_server_down_for_a_turn(cluster):
         # Rasa 3.6 says nothing when a custom action fails (no honest reply yet: see
         # docs/deploy.md); what the person said is still kept, and nothing is pretended.
         reply = a.say(person, "my neighbour plays loud music every night")
-        assert "What matters most" not in reply
+        assert "places that might help" not in reply
         assert user_texts(a.tracker(person))[-1] == "my neighbour plays loud music every night"
         crisis = a.say(sender("noactions-crisis"), "i want to end my life tonight")
         assert all(number in crisis for number in CRISIS_NUMBERS)
     finally:
         a.start_actions()
         a.wait_actions()
-    assert "What matters most" in a.say(person, "my neighbour plays loud music every night")
+    assert "places that might help" in a.say(person, "my neighbour plays loud music every night")
 
 
 def test_postgresql_briefly_unreachable_loses_nothing(cluster):
@@ -91,7 +92,7 @@ def test_postgresql_briefly_unreachable_loses_nothing(cluster):
     finally:
         cluster.engines.pg.restore()
     talking.join(120)
-    assert replies and "What matters most" in replies[0]
+    assert replies and "places that might help" in replies[0]
     texts = user_texts(a.tracker(person))
     assert texts.count("my neighbour plays loud music every night") == 1
     assert texts[-1] == "my neighbour plays loud music every night"

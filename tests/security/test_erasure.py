@@ -33,7 +33,9 @@ def test_delete_by_sms_erases_the_person_from_every_store(prod: Prod):
         prod.sms(phone, message)
     with session_scope(prod.stack.app_db_url) as session:
         record(session, "sam", "view_transcript", sender_id=phone, detail="opened the conversation")
-    needles = [phone, phone[1:], "landlord", "council tax", "40 of my tablets"]
+    # Phrases of this person's story: the public directory (dir_ tables) mentions landlords and
+    # council tax in its offers, which is not personal data.
+    needles = [phone, phone[1:], "landlord is evicting", "owe council tax", "40 of my tablets"]
     before = _everywhere(prod, needles)
     assert any("tracker" in line for line in before) and any("app" in line for line in before), before
     exported = export_person(phone, app_url=prod.stack.app_db_url,

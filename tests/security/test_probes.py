@@ -48,8 +48,12 @@ def _exits_refusing(command: list[str], env: dict[str, str], needle: str) -> str
 # --- 1. Secrets and surfaces ---------------------------------------------------------------
 
 def _production_env(**overrides: str) -> dict[str, str]:
+    from bot.config import Settings
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LWFD_", "TWILIO_"))}
     env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "PYTHONPATH": str(REPO)})
+    # endpoints.yml reads ${VAR}s (issue 21); without them Rasa stops before our refusal is reached.
+    env.update({k: v for k, v in Settings().rasa_environment().items() if k != "LWFD_ACTION_TOKEN"})
     env.update(overrides)
     return env
 
