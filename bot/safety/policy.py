@@ -67,8 +67,9 @@ class View:
 def sequence(view: View) -> tuple[str, ...] | None:
     """The actions the safety path wants after this message, in order (None: not ours)."""
     crisis = "utter_crisis_again" if view.crisis_sent_before else "utter_crisis"
-    # The introduction is set aside while the person is asked whether they are safe.
-    set_aside = (DEACTIVATE,) if view.active_loop == FORM or DEACTIVATE in view.done else ()
+    # Whatever form is running (the introduction, the about-you questions) is set aside while
+    # the person is asked whether they are safe, so their answer is never taken for the form's.
+    set_aside = (DEACTIVATE,) if view.active_loop or DEACTIVATE in view.done else ()
     if view.hub_worker:
         if view.intent == "risk_high":
             return (crisis, "utter_crisis_worker_told", FOLLOWUP)

@@ -101,3 +101,9 @@ def test_handed_back_the_assistant_answers_again():
 def test_it_steps_aside_when_something_else_already_ran():
     assert plan(View(intent="risk_high", done=("utter_default",))) is None
     assert plan(View(intent="greet", done=())) is None
+
+
+def test_any_running_form_is_set_aside_for_the_crisis_question():
+    about_you = [ActiveLoop("about_you_form"), SlotSet("requested_slot", "about_you_age")]
+    assert _next(about_you, _said("risk_high"), _did("utter_crisis", "action_crisis_followup")) == \
+        "action_deactivate_loop"
