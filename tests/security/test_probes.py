@@ -36,7 +36,7 @@ def handoffs(prod: Prod, sender: str | None = None) -> int:
         return int(session.execute(query).scalar())
 
 
-def _exits_refusing(command: list[str], env: dict[str, str], needle: str) -> str:
+def check_exits_refusing(command: list[str], env: dict[str, str], needle: str) -> str:
     """Run a server command that should refuse to start; its output (asserts it stopped)."""
     process = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
     output = process.stdout + process.stderr
@@ -59,12 +59,12 @@ def _production_env(**overrides: str) -> dict[str, str]:
 
 
 def test_the_action_server_refuses_to_start_with_the_built_in_token():
-    _exits_refusing([sys.executable, "-m", "bot.action_server", "--port", str(free_port())],
+    check_exits_refusing([sys.executable, "-m", "bot.action_server", "--port", str(free_port())],
                     _production_env(), "LWFD_ACTION_TOKEN")
 
 
 def test_the_hub_refuses_to_start_with_the_built_in_secret(tmp_path):
-    _exits_refusing([sys.executable, "-m", "bot.hub"],
+    check_exits_refusing([sys.executable, "-m", "bot.hub"],
                     _production_env(LWFD_HUB_PORT=str(free_port()),
                                     LWFD_DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}"), "LWFD_HUB_SECRET")
 
@@ -73,7 +73,7 @@ def test_the_rasa_server_refuses_to_start_with_the_built_in_token(trained_model,
     credentials = tmp_path / "credentials.yml"
     credentials.write_text("bot.channels.rest.GuardedRestInput:\n")
     env = _production_env(**{k: v for k, v in STRONG.items() if k != "LWFD_RASA_TOKEN"})
-    _exits_refusing([os.path.join(BIN, "rasa"), "run", "--enable-api", "--auth-token", "dev-token-change-me",
+    check_exits_refusing([os.path.join(BIN, "rasa"), "run", "--enable-api", "--auth-token", "dev-token-change-me",
                      "--port", str(free_port()), "--interface", "127.0.0.1", "-m", str(trained_model),
                      "--credentials", str(credentials)], env, "--auth-token")
 
