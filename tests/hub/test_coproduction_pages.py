@@ -150,7 +150,7 @@ def test_in_chromium_a_volunteer_labels_and_proposes_and_a_lead_approves(console
             page.get_by_label("New wording").fill("Take care. The Hub will call each patient soon.")
             page.get_by_role("button", name="Check it").click()
             expect(page.get_by_role("alert")).to_contain_text('says "patient"')
-            page.get_by_label("New wording").fill("Take care of yourself. You can message us again any time.")
+            page.get_by_label("New wording").fill("Look after yourself tonight. You can message us again any time.")
             page.get_by_role("button", name="Check it").click()
             expect(page.get_by_role("status")).to_contain_text("passes our language guide")
             expect(page.locator(".review-sms")).to_contain_text("1 text")
@@ -163,7 +163,7 @@ def test_in_chromium_a_volunteer_labels_and_proposes_and_a_lead_approves(console
             login(page, "lee")
             page.goto(hub.url + "/coproduction/proposals")
             shot(page, "proposals")
-            for row_text in ("Take care of yourself", "cant pay the leccy"):
+            for row_text in ("Look after yourself tonight", "cant pay the leccy"):
                 row = page.locator("tr").filter(has_text=row_text)
                 row.get_by_role("button", name="Approve").click()
                 expect(page.locator("tr").filter(has_text=row_text)).to_contain_text("Approved")
@@ -172,7 +172,7 @@ def test_in_chromium_a_volunteer_labels_and_proposes_and_a_lead_approves(console
             browser.close()
 
     assert "    - cant pay the leccy this month\n" in (repo / "data/nlu/story_money.yml").read_text()
-    assert '"Take care of yourself. You can message us again any time."' in (repo / "domain.yml").read_text()
+    assert '"Look after yourself tonight. You can message us again any time."' in (repo / "domain.yml").read_text()
     log = subprocess.run(["git", "-C", str(repo), "log", "--format=%B"], capture_output=True, text=True).stdout
     assert log.count("Reviewed-by: lee") >= 2 and "People say leccy" in log
 
