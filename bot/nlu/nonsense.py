@@ -26,7 +26,7 @@ _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _VOWELS = set("aeiouy")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _MIN_RUN = 4  # "asd" or "jkl" alone could be initials; four keys in a row are not a word
-_MIN_NO_VOWEL = 5  # "thnx", "pls", "hmm" and "grrr" are words in a text message
+_MIN_NO_VOWEL = 6  # "thnx", "pls", "hmm", "pffft" and "https" are words in a text message
 
 
 def _keyboard_run(word: str) -> bool:
@@ -36,16 +36,18 @@ def _keyboard_run(word: str) -> bool:
     return any(word in row or word in row[::-1] for row in _ROWS)
 
 
-def _is_mash(word: str) -> bool:
+def _is_mash(typed: str) -> bool:
     """One word that no one types on purpose."""
-    if not word.isascii() or not word.isalpha():
+    if not typed.isascii() or not typed.isalpha():
         return False
+    word = typed.lower()
     if _keyboard_run(word):
         return True
     if len(set(word)) == 1 and len(word) >= _MIN_RUN and word[0] != "x":  # "jjjj"; "xxxx" are kisses
         return True
-    if len(word) >= _MIN_NO_VOWEL and not (set(word) & _VOWELS) and len(set(word)) >= 3:
-        return True  # "zxqvb", "fhdjsk"; but "hmmmm" and "grrrr" (two letters) are left alone
+    if (len(word) >= _MIN_NO_VOWEL and typed.islower() and not (set(word) & _VOWELS)
+            and len(set(word)) >= 4):
+        return True  # "fhdjsk"; not "hmmmm", "psssst", "https" or capitals ("NSPCC", "CPTSD")
     # Runs made of pieces of keyboard rows: "asdfjkl", "qwertyasdf".
     return len(word) >= 6 and _made_of_runs(word)
 
@@ -65,7 +67,7 @@ def _made_of_runs(word: str) -> bool:
 
 def is_keyboard_mash(text: str) -> bool:
     """True only when the message has words and every one of them is mash."""
-    words = [w.lower() for w in _WORD.findall(text or "")]
+    words = _WORD.findall(text or "")
     letters = [w for w in words if any(c.isalpha() for c in w)]
     return bool(letters) and len(letters) == len(words) and all(_is_mash(w) for w in letters)
 

@@ -13,7 +13,7 @@ from bot.nlu.nonsense import FALLBACK_INTENT, NonsenseGuard, is_keyboard_mash
 
 @pytest.mark.parametrize("text", [
     "asdf qwerty", "asdf", "qwerty", "jkljkl", "zxcvbnm", "poiuytrewq", "lkjh", "jjjjjjj",
-    "zxqvb", "fhdjsk", "asdfjkl", "ASDF!!", "qwerty asdfgh zxcv",
+    "fhdjsk", "zxqvbnm", "asdfjkl", "ASDF!!", "qwerty asdfgh zxcv",
 ])
 def test_mash_is_recognised(text):
     assert is_keyboard_mash(text)
@@ -21,7 +21,9 @@ def test_mash_is_recognised(text):
 
 @pytest.mark.parametrize("text", [
     "", "   ", "?", "123", "SW9 8EJ", "ok", "k", "ty", "thnx", "thx", "pls", "hmm", "hmmmm", "grrrr",
-    "nvm", "idk", "ffs", "tbh", "brb", "zxqv blorp", "asdf i mean yes", "qwerty keyboard",
+    "nvm", "idk",
+    "zxqvb", "https", "NSPCC", "CPTSD", "pffft", "psssst", "ffs", "tbh", "brb",
+    "zxqv blorp", "asdf i mean yes", "qwerty keyboard",
     "type", "pretty", "were", "query", "rhythm", "rhythms", "strength", "help", "none", "more",
     "9am", "2pm", "07700 900123", "no", "yes", "x", "xx", "xxx", "xxxx", "xxxxxx", "crying", "sadness", "lol",
 ])
