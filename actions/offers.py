@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.tracker_helpers import channel_of
+from bot.conversation.heard import heard_line
 from bot.conversation.signposting import CARD_CHANNELS, SMS_CHANNELS, find_offers, offers_list
 from bot.conversation.words import render
 from bot.hours import now
@@ -67,6 +68,7 @@ class ActionAskOfferChoice(Action):
         else:
             response = "utter_offers_more"
         numbers = ", ".join(str(n) for n in range(1, len(offers) + 1))
+        heard = heard_line(list(tracker.get_slot("needs") or []), channel) if response == "utter_offers_first" else ""
         buttons = []
         if not sms:
             buttons = [{"title": f"{n}. {o['name']}", "payload": str(n)} for n, o in enumerate(offers, start=1)]
@@ -75,13 +77,13 @@ class ActionAskOfferChoice(Action):
                         {"title": "None of these", "payload": "none"}]
         if channel in CARD_CHANNELS:
             # The web chat draws each offer as a card with links, the choices below them.
-            dispatcher.utter_message(response=response, offers="", numbers=numbers, place=postcode or "")
+            dispatcher.utter_message(response=response, offers="", numbers=numbers, place=postcode or "", heard=heard)
             dispatcher.utter_message(json_message={
                 "offer_cards": [o["card"] for o in offers if o.get("card")],
                 "text": render("utter_offers_choose", channel=channel), "buttons": buttons})
         else:
             dispatcher.utter_message(response=response, offers=offers_list(offers), numbers=numbers,
-                                     place=postcode or "", buttons=buttons)
+                                     place=postcode or "", heard=heard, buttons=buttons)
         if not given and _worker_on_duty(channel):
             dispatcher.utter_message(response="utter_offer_a_person")
         return [SlotSet("offers_given", given + offers)]
