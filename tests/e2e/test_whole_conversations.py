@@ -118,11 +118,9 @@ def test_the_sets_are_big_enough_and_cover_both_channels():
     assert len({c["at"] for c in disclosure}) >= 5  # disclosures at many different points
 
 
-# The bar is none at all. On session 8's final model one ordinary turn still gets the crisis
-# numbers: "help with the forms" is read as asking for help (get_help_now). It is named here and
-# in the clinical safety case (hazard H9) so that any other alarm fails this test; fixing it
-# needs examples in data/nlu/ and a retrain.
-KNOWN_ALARMS = {"help with the forms"}
+# The bar is none at all. ("help with the forms" got the crisis numbers on session 8's model,
+# read as asking for help; forms are a money need now, with examples in data/nlu/story_money.yml.)
+KNOWN_ALARMS: set[str] = set()
 
 
 def test_no_ordinary_introduction_gets_a_crisis_reply_or_the_safety_question(channels):
