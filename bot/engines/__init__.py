@@ -1,10 +1,13 @@
 """The engines Rasa runs on, chosen by a URL each (``bot/config.py``, ``endpoints.yml``).
 
 Rasa imports this package when it loads the tracker store, lock store and event broker that
-endpoints.yml names, so it also installs the retry of unsent action server requests
-(``action_calls``) in every Rasa server.
+endpoints.yml names, so it also installs, in every Rasa server, the retry of unsent action
+server requests (``action_calls``) and the honest reply when a step cannot run at all
+(``action_failures``).
 """
 
 from bot.engines.action_calls import install as _install_action_retries
+from bot.engines.action_failures import install as _install_honest_failures
 
 _install_action_retries()
+_install_honest_failures()

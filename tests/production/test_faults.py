@@ -65,13 +65,15 @@ def test_the_action_server_down_for_a_turn(cluster):
     assert "what's been going on for you" in begin(a, person)
     a.stop_actions()
     try:
-        # Rasa 3.6 says nothing when a custom action fails (no honest reply yet: see
-        # docs/deploy.md); what the person said is still kept, and nothing is pretended.
+        # The step cannot run: the person is told so once, honestly, and nothing is pretended;
+        # what they said is still kept (bot/engines/action_failures.py).
         reply = a.say(person, "my neighbour plays loud music every night")
         assert "places that might help" not in reply
+        assert reply.count("couldn't take that in") == 1 and "send it" in reply
         assert user_texts(a.tracker(person))[-1] == "my neighbour plays loud music every night"
         crisis = a.say(sender("noactions-crisis"), "i want to end my life tonight")
         assert all(number in crisis for number in CRISIS_NUMBERS)
+        assert "couldn't take that in" not in crisis  # never "send it again" after a disclosure
     finally:
         a.start_actions()
         a.wait_actions()
