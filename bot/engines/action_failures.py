@@ -8,7 +8,8 @@ goes on exactly as before (Rasa still logs it and keeps what the person said).
 
 Never after a risk message: the crisis reply and the safety question are responses Rasa sends
 itself, and asking a person in crisis to "send it again" would be wrong. The Hub still learns
-of the risk from the event stream.
+of the risk from the event stream. Never for ``action_session_start`` either: it runs before
+the new message is read, and the turn goes on to answer it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 RESPONSE = "utter_not_taken_in"
+SESSION_START = "action_session_start"
 RISK_INTENTS = frozenset({"risk_high", "risk_possible"})
 CRISIS_RESPONSES = frozenset({"utter_crisis", "utter_ask_safe_now", "utter_safety_check"})
 _REMEMBERED = 2000  # turns already answered, per process (a bounded memory, oldest forgotten)
@@ -95,7 +97,7 @@ def install() -> None:
         except ActionExecutionRejection:
             raise  # a form declining a message: part of the conversation, not a failure
         except Exception:
-            if await tell_the_person(output_channel, nlg, tracker):
+            if self.name() != SESSION_START and await tell_the_person(output_channel, nlg, tracker):
                 logger.warning("Step %s could not run; the person was told to send it again", self.name())
             raise
 

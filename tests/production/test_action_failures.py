@@ -69,3 +69,12 @@ def test_a_custom_action_with_no_server_tells_the_person_and_still_fails():
     with pytest.raises(RasaException):
         asyncio.run(RemoteAction("action_offers", endpoint).run(channel, NLG, tracker, DOMAIN))
     assert len(channel.messages) == 1 and "send it again" in channel.messages[0]["text"]
+
+
+def test_not_for_the_session_start_which_runs_before_the_message_is_read():
+    endpoint = EndpointConfig(url=f"http://127.0.0.1:{_closed_port()}/webhook")
+    channel = CollectingOutputChannel()
+    tracker = DialogueStateTracker.from_events("new-person", [], slots=DOMAIN.slots)
+    with pytest.raises(RasaException):
+        asyncio.run(RemoteAction("action_session_start", endpoint).run(channel, NLG, tracker, DOMAIN))
+    assert channel.messages == []
