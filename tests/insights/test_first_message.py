@@ -105,3 +105,31 @@ def test_first_contact_counts_from_the_first_message_and_not_across_a_later_intr
     assert fig.unsure == {"introductions": 3, "messages": 20, "unsure": 3, "rate_percent": 15.0}
     # The handoff waits are still there, measured from the handoff (20, 5, 40 and 2 minutes).
     assert fig.wait_minutes["picked_up"] == 4 and fig.wait_minutes["median"] == 12.5
+
+
+def test_the_completing_action_keeps_the_first_message_and_counts(tmp_path, monkeypatch):
+    """As the action server runs it: a rasa_sdk tracker with the conversation's events."""
+    import asyncio
+
+    import yaml
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.complete import ActionIntroductionComplete
+    from tests.insights.test_about_you import REPO
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("LWFD_DATABASE_URL", url)
+    monkeypatch.setenv("LWFD_REVIEW_CONFIDENCE_BELOW", "0.6")
+    migrate(url)
+    events = [said("hello there", T0, "greet", 0.97), said("erm the thing", T0 + timedelta(minutes=2), "inform", 0.4),
+              said("/affirm", T0 + timedelta(minutes=3), "affirm", 1.0),
+              said("no contact thanks", T0 + timedelta(minutes=4), "inform", 0.9)]
+    slots = {"consent": "yes", "introducer": "self", "contact_preference": "no contact thanks"}
+    tracker = Tracker("invented-person-10", slots, events[-1]["parse_data"], events, False, None, None,
+                      "action_listen")
+    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+    asyncio.run(ActionIntroductionComplete().run(CollectingDispatcher(), tracker, domain))
+    with session_scope(url) as session:
+        (row,) = session.execute(select(Introduction)).scalars()
+        assert (row.first_message_at, row.messages, row.unsure_messages) == (T0, 3, 1)
