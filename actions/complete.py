@@ -15,6 +15,7 @@ from bot.config import settings
 from bot.conversation import answers
 from bot.conversation.flow import SKIPPED
 from bot.conversation.records import save_introduction
+from bot.conversation.turns import introduction_turns
 from bot.handoff import request_handoff
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class ActionIntroductionComplete(Action):
             intro_id = await asyncio.to_thread(
                 save_introduction, tracker.sender_id, channel, slots, complete=True,
                 introduction_id=int(slots["introduction_id"]) if slots.get("introduction_id") else None,
+                turns=introduction_turns(tracker.events, settings().review_confidence_below),
             )
             if intro_id is not None:
                 events.append(SlotSet("introduction_id", float(intro_id)))

@@ -17,11 +17,13 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.tracker_helpers import channel_of, current_slots, latest_entity_values
+from bot.config import settings
 from bot.conversation import answers
 from bot.conversation.flow import CORRECTABLE_PARTS, INTRODUCTION_SLOTS, SKIPPED
 from bot.conversation.flow import required_slots as flow_required_slots
 from bot.conversation.records import save_carer_introduction, save_introduction
 from bot.conversation.signposting import latest_round, read_choice
+from bot.conversation.turns import introduction_turns
 from bot.conversation.words import render
 
 logger = logging.getLogger(__name__)
@@ -85,6 +87,7 @@ class ValidateIntroductionForm(FormValidationAction):
                 intro_id = await asyncio.to_thread(
                     save_introduction, tracker.sender_id, channel_of(tracker), slots,
                     introduction_id=int(slots["introduction_id"]) if slots.get("introduction_id") else None,
+                    turns=introduction_turns(tracker.events, settings().review_confidence_below),
                 )
             except Exception:  # the database being down must never stop the conversation
                 logger.exception("Could not save the introduction; it will be saved on the next turn")

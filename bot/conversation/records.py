@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.conversation.summary import summary_facts
+from bot.conversation.turns import Turns
 from bot.privacy import consent_wording_version
 from bot.store.db import session_scope
 from bot.store.models import Introduction
@@ -27,8 +28,13 @@ def _now() -> datetime:
 
 def save_introduction(sender_id: str, channel: str, slots: Mapping[str, Any], *,
                       introduction_id: int | None = None, complete: bool = False,
-                      url: str | None = None) -> int | None:
-    """Create or update the person's introduction; returns its id, or None without consent."""
+                      url: str | None = None, turns: Turns | None = None) -> int | None:
+    """Create or update the person's introduction; returns its id, or None without consent.
+
+    ``turns`` (the person's messages: times and whether the assistant was unsure) feed the
+    insights; messages after the last one counted are added, so saving after every answer, or
+    in a later session, never counts a message twice.
+    """
     if slots.get("consent") != "yes":
         return None
     facts = summary_facts(slots)
@@ -56,10 +62,23 @@ def save_introduction(sender_id: str, channel: str, slots: Mapping[str, Any], *,
         row.summary_confirmed = slots.get("summary_confirmed") == "yes"
         if complete:
             row.status = "complete"
+        if turns is not None:
+            count_turns(row, turns)
         row.updated_at = _now()
         session.flush()
         logger.info("Introduction %s saved (complete=%s)", row.id, complete)
         return int(row.id)
+
+
+def count_turns(row: Introduction, turns: Turns) -> None:
+    """Add the messages not counted yet to the row; keep the earliest first message."""
+    if turns.first_at is not None and (row.first_message_at is None or turns.first_at < row.first_message_at):
+        row.first_message_at = turns.first_at
+    new = [(at, unsure) for at, unsure in turns.said if row.counted_until is None or at > row.counted_until]
+    row.messages = (row.messages or 0) + len(new)
+    row.unsure_messages = (row.unsure_messages or 0) + sum(unsure for _, unsure in new)
+    if new:
+        row.counted_until = max(at for at, _ in new)
 
 
 def latest_introduction(sender_id: str, url: str | None = None) -> Introduction | None:

@@ -20,11 +20,15 @@ class ReviewItem(Base):
     id = Column(Integer, primary_key=True)
     turn_key = Column(String(64), nullable=False, unique=True)  # sha256 of conversation id + time
     text = Column(Text, nullable=False)  # already redacted
-    reason = Column(String(32), nullable=False)  # fallback | low_confidence | said_wrong | corrected_summary
+    reason = Column(String(32), nullable=False)  # a key of bot.coproduction.review.REASONS
     guess_intent = Column(String(64), nullable=True)
     guess_confidence = Column(Float, nullable=True)
     guess_needs = Column(JSON, nullable=False, default=list)
     guess_strengths = Column(JSON, nullable=False, default=list)
+    # For "worker_risk": the level the assistant gave this message, and the level the worker chose.
+    assistant_risk = Column(String(16), nullable=True)
+    worker_risk = Column(String(16), nullable=True)
+    worker_reason = Column(Text, nullable=True)  # why the worker changed it, redacted like the text
     status = Column(String(16), nullable=False, default="new")  # new | labelled | set_aside
     label_intent = Column(String(64), nullable=True)
     label_needs = Column(JSON, nullable=False, default=list)

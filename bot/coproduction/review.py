@@ -6,6 +6,10 @@ could not tell what it meant (``nlu_fallback``), was unsure (confidence below th
 person said it got something wrong, or corrected their summary. The text is redacted here,
 BEFORE it is written; the conversation id is never written (only a one-way key against
 collecting the same turn twice).
+
+A Hub worker who changes a conversation's risk level adds items too (``risk_changed``): the
+messages that raised the level when the worker lowered it, or the person's latest messages that
+did not raise it when the worker raised it, each with the assistant's level and the worker's.
 """
 
 from __future__ import annotations
@@ -32,7 +36,11 @@ REASONS = {
     "low_confidence": "The assistant was unsure",
     "said_wrong": "The person said the assistant got it wrong",
     "corrected_summary": "The person corrected their summary",
+    "worker_risk": "Risk level changed by a worker",
 }
+RISK_LEVELS = ("none", "possible", "high")  # lowest first
+RISK_WORDS = {"none": "no risk", "possible": "possible risk", "high": "high risk"}
+MAX_UNRAISED = 5  # when a worker raises the level: the person's latest messages, at most this many
 _SAID_WRONG = re.compile(
     r"\b(?:that'?s|thats|that is|you'?re|youre|you are|you got (?:it|that))\s+(?:not right|wrong|incorrect)\b|"
     r"\bnot what i (?:said|meant)\b|\byou (?:misunderstood|misread|got it wrong)\b|\bthat'?s not it\b",
@@ -112,6 +120,60 @@ def collect(session: Session, events_url: str, confidence_below: float, limit: i
         kept += 1
     session.flush()
     return kept
+
+
+def _level(value: Any) -> str:
+    return value if value in RISK_LEVELS else "none"
+
+
+def messages_behind(events: list[dict[str, Any]], worker_level: str, assistant_level: str) -> list[dict[str, Any]]:
+    """The person's messages behind a worker's change of risk level.
+
+    Lowered: every message the assistant gave a level above the worker's (what raised it); if
+    none did (the level came from elsewhere), the person's latest messages. Raised: the person's
+    latest messages that the assistant gave a level below the worker's (what failed to raise
+    it). Only messages in words, never button presses; "latest" is at most ``MAX_UNRAISED``.
+    """
+    said = [e for e in events if e.get("event") == "user" and str(e.get("text") or "").strip()
+            and not str(e.get("text")).startswith("/")]
+    rank = RISK_LEVELS.index(_level(worker_level))
+
+    def level_of(event: dict[str, Any]) -> int:
+        risk = (event.get("parse_data") or {}).get("risk")
+        return RISK_LEVELS.index(_level(risk.get("level") if isinstance(risk, dict) else None))
+    if rank < RISK_LEVELS.index(_level(assistant_level)):
+        return [e for e in said if level_of(e) > rank] or said[-MAX_UNRAISED:]
+    return [e for e in said if level_of(e) < rank][-MAX_UNRAISED:]
+
+
+def add_risk_change(session: Session, sender_id: str, events: list[dict[str, Any]], *,
+                    assistant_level: str, worker_level: str, reason: str = "") -> int:
+    """Keep the messages behind a worker's change of risk level for the review inbox, redacted.
+
+    ``assistant_level`` is the conversation's level before the change (what the card showed);
+    each item holds the level the assistant gave that message, and the worker's. Nothing is kept
+    when the levels are the same. Returns how many items were added.
+    """
+    worker_level, assistant_level = _level(worker_level), _level(assistant_level)
+    if worker_level == assistant_level:
+        return 0
+    why = redact(reason.strip())[:1000] if reason and reason.strip() else None
+    added = 0
+    for event in messages_behind(events, worker_level, assistant_level):
+        key = hashlib.sha256(f"risk\x00{sender_id}\x00{event.get('timestamp')}\x00{worker_level}"
+                             .encode()).hexdigest()
+        if session.execute(select(ReviewItem.id).where(ReviewItem.turn_key == key)).first():
+            continue
+        risk = (event.get("parse_data") or {}).get("risk")
+        intent, confidence, needs, strengths = _guess(event)
+        session.add(ReviewItem(turn_key=key, text=redact(str(event.get("text"))), reason="worker_risk",
+                               guess_intent=intent, guess_confidence=confidence, guess_needs=needs,
+                               guess_strengths=strengths, status="new", label_needs=[], label_strengths=[],
+                               assistant_risk=_level(risk.get("level") if isinstance(risk, dict) else None),
+                               worker_risk=worker_level, worker_reason=why))
+        added += 1
+    session.flush()
+    return added
 
 
 def inbox(session: Session, status: str = "new", limit: int = 200) -> list[ReviewItem]:

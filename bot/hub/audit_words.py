@@ -23,6 +23,7 @@ ACTIONS = {
     "closed": "Closed a conversation",
     "reopen": "Reopened a conversation they had finished",
     "pass_on": "Handed a conversation over to a colleague",
+    "risk_level_changed": "Changed a conversation's risk level",
     "on_duty": "Went on duty",
     "off_duty": "Went off duty",
     "coproduction_label": "Labelled a message from the review inbox",

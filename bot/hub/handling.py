@@ -159,3 +159,18 @@ def display_name(session: Session, username: str | None) -> str | None:
         return None
     user = session.execute(select(StaffUser).where(StaffUser.username == username)).scalars().first()
     return (user.display_name or user.username) if user is not None else None
+
+
+WORKER_RISK_LEVELS = ("none", "possible", "high")
+
+
+def set_worker_risk(session: Session, handoff_id: int, username: str, level: str) -> bool:
+    """Record a worker's own judgement of the risk; the assistant's level is kept beside it."""
+    if level not in WORKER_RISK_LEVELS:
+        return False
+    now = utcnow()
+    result = session.execute(update(Handoff).where(Handoff.id == handoff_id)
+                             .values(worker_risk_level=level, worker_risk_by=username, worker_risk_at=now,
+                                     updated_at=now)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount == 1

@@ -137,8 +137,12 @@ def _row(h: Handoff, now: datetime, risks_for: RisksFor | None = None) -> QueueR
         level = "high"
     elif verdict.level == "possible" and level == "none":
         level = "possible"
+    urgent = bool(h.urgent)
+    if h.worker_risk_level:  # a worker judged it: their level ranks the row
+        verdict = triage.with_worker_level(verdict, h.worker_risk_level)
+        level, urgent = verdict.level, verdict.level == "high"
     return QueueRow(h.id, CHANNELS.get(h.channel, h.channel), REASONS.get(h.reason, h.reason),
-                    bool(h.urgent), level, h.status, h.claimed_by,
+                    urgent, level, h.status, h.claimed_by,
                     wait_words(h.created_at, now), needs, name=first_name(summary), promise=promise,
                     overdue=overdue, tier=verdict.tier, tier_label=verdict.label,
                     risk_words=verdict.words, due=due)

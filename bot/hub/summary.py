@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.hub.queue import CHANNELS, REASONS, first_name
-from bot.hub.triage import Triage
+from bot.hub.triage import HIGH, NONE, POSSIBLE, TIER_WORDS, Triage
 from bot.store.models import Handoff
 from bot.taxonomy import need_label, strength_label
 
@@ -23,6 +23,10 @@ class Card:
     risk_label: str = ""  # how serious, in words (bot/hub/triage.py)
     risk_words: list[str] = field(default_factory=list)  # the person's own words behind the reasons
     name: str = "Someone"  # their first name if they gave one
+    assistant_risk_level: str = "none"  # the assistant's level, before any worker's change
+    worker_risk_by: str | None = None  # who changed the level, when a worker did
+
+TIER_BY_LEVEL = {"high": HIGH, "possible": POSSIBLE, "none": NONE}
 
 # How the answer to "does the person know, and are they happy?" is stored (domain.yml slot
 # person_agrees, actions/introduction_form.py: validate_person_agrees), in a worker's words.
@@ -90,15 +94,22 @@ def card(handoff: Handoff, answers: Mapping[str, str] | None = None, triage: Tri
     level = str(risk.get("level") or handoff.risk_level or s.get("risk_level") or "none")
     if triage is not None and triage.level in ("high", "possible") and level != "high":
         level = triage.level
+    assistant_level = level
+    label = triage.label if triage is not None and triage.reasons else ""
+    if handoff.worker_risk_level in TIER_BY_LEVEL:  # a worker's own judgement is what the card shows
+        level = handoff.worker_risk_level
+        label = TIER_WORDS[TIER_BY_LEVEL[level]]
     result = Card(
         needs=[need_label(c) for c in s.get("needs") or []],
         strengths=[strength_label(c) for c in s.get("strengths") or []],
         risk_level=level,
         risk_reasons=reasons,
         risk_categories=[str(c).replace("_", " ") for c in risk.get("categories") or []],
-        risk_label=triage.label if triage is not None and triage.reasons else "",
+        risk_label=label,
         risk_words=list(triage.words) if triage is not None else [],
         name=first_name(s),
+        assistant_risk_level=assistant_level,
+        worker_risk_by=handoff.worker_risk_by if handoff.worker_risk_level in TIER_BY_LEVEL else None,
     )
     introduced = ("Introduced by someone else" + (f" ({s['relationship']})" if s.get("relationship") else "")
                   if s.get("introduced_by") == "someone_else" else "Self-introduction")

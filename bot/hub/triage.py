@@ -127,3 +127,15 @@ def assess(risks: Iterable[Mapping[str, Any]], *, urgent: bool = False, level: s
                 words.append(said)
     strongest = {PLAN_OR_MEANS: "high", HIGH: "high", POSSIBLE: "possible"}.get(best, level or "none")
     return Triage(best, strongest, reasons, words)
+
+
+def with_worker_level(verdict: Triage, worker_level: str | None) -> Triage:
+    """The verdict once a worker has judged the risk themselves: their level decides the tier.
+
+    The reasons and the person's words stay, so the evidence the assistant saw is still shown.
+    A worker's "high" keeps a plan-or-means tier the assistant found.
+    """
+    if worker_level not in ("none", "possible", "high"):
+        return verdict
+    tier = {"high": min(verdict.tier, HIGH), "possible": POSSIBLE, "none": NONE}[worker_level]
+    return Triage(tier, worker_level, list(verdict.reasons), list(verdict.words))

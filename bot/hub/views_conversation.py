@@ -30,6 +30,8 @@ from bot.store.models import Handoff
 
 MAX_REPLY = 5000
 OPEN = ("waiting", "claimed")
+RISK_CHOICES = {"high": "High risk", "possible": "Possible risk", "none": "No risk seen"}
+MAX_RISK_REASON = 500
 
 
 def _may_see(staff, handoff: Handoff, closer: bool = False) -> bool:
@@ -98,7 +100,7 @@ async def _page(request: Request, handoff: Handoff, *, status: int = 200, error:
         transcript_error=transcript_error, notes=notes,
         earlier=earlier, error=error, draft=draft, split_preview=split_preview, notice=notice,
         near_reply=near_reply, split_texts=split_texts, after_id=after_id, since=since,
-        outcomes=OUTCOMES, reasons=REASONS,
+        outcomes=OUTCOMES, reasons=REASONS, risk_choices=RISK_CHOICES,
         channel_name=CHANNELS.get(handoff.channel, handoff.channel),
         is_sms=is_sms, opted_out=opted_out, colleagues=colleagues,
         may_reopen=getattr(request.ctx, "may_reopen", False),
@@ -127,6 +129,12 @@ async def conversation(request: Request, handoff_id: int) -> HTTPResponse:
               "passed": "Handed over to your colleague. They have this conversation now.",
               "sent": "Sent. It is in the transcript above.", "noted": "Note saved.",
               "handed_back": "Handed back: the assistant answers again.",
+              "risk": "Risk level saved. The messages behind it went to the co-production review inbox, "
+                      "with personal details taken out.",
+              "risk_same": "Risk level saved. It is the same as the assistant's, so nothing went to the "
+                           "review inbox.",
+              "risk_unread": "Risk level saved. The conversation could not be read, so nothing went to the "
+                             "review inbox.",
               "closed": "Closed."}.get(done)
     return await _page(request, handoff, notice=notice,
                        near_reply=done in ("claimed", "claimed_quiet", "reopened", "sent"))
@@ -354,6 +362,47 @@ async def pass_on(request: Request, handoff_id: int) -> HTTPResponse:
     return _back(handoff_id, "?done=passed")
 
 
+@allow(*PERSONAL_DATA)
+async def change_risk(request: Request, handoff_id: int) -> HTTPResponse:
+    """A worker's own risk level: it ranks the queue and shows on the card, the assistant's stays
+    beside it, and the messages behind the change go to the review inbox, redacted."""
+    from bot.coproduction import review
+
+    level = (request.form.get("level") or "").strip()
+    reason = (request.form.get("reason") or "").strip()[:MAX_RISK_REASON]
+    handoff = await _load(request, handoff_id)
+    if isinstance(handoff, HTTPResponse):
+        return handoff
+    if level not in RISK_CHOICES:
+        return await _page(request, handoff, status=400, error="Not changed: choose a risk level.")
+    readable = True
+    try:
+        events = list((await request.app.ctx.rasa.tracker(handoff.sender_id)).get("events") or [])
+    except RasaError:
+        events, readable = [], False
+    stored_risk = (handoff.summary or {}).get("risk")
+    verdict = triage.assess(([stored_risk] if isinstance(stored_risk, dict) else []) + risks_in(events),
+                            urgent=bool(handoff.urgent), level=handoff.risk_level or "none")
+    before = card(handoff, triage=verdict)
+    assistant_level = before.assistant_risk_level
+    username = request.ctx.staff.username
+    words = f"From {RISK_CHOICES.get(before.risk_level, before.risk_level)} to {RISK_CHOICES[level]}"
+
+    def save(session) -> int:
+        handling.set_worker_risk(session, handoff_id, username, level)
+        handling.add_note(session, handoff, username,
+                          f"Changed the risk level. {words}." + (f" Why: {reason}" if reason else ""))
+        if not readable:
+            return 0
+        return review.add_risk_change(session, handoff.sender_id, events, assistant_level=assistant_level,
+                                      worker_level=level, reason=reason)
+    added = await db(request, save)
+    await audit(request, "risk_level_changed", sender_id=handoff.sender_id, handoff_id=handoff_id,
+                detail=f"{words} (the assistant's level: {RISK_CHOICES.get(assistant_level, assistant_level)})")
+    done = "risk" if added else "risk_unread" if not readable else "risk_same"
+    return _back(handoff_id, f"?done={done}#summary-title")
+
+
 def _status_of(handoff: Handoff | None) -> tuple[str, str | None]:
     return (handoff.status, handoff.claimed_by) if handoff else ("gone", None)
 
@@ -454,3 +503,4 @@ def register(app: Sanic) -> None:
     app.add_route(close, "/conversations/<handoff_id:int>/close", methods=["POST"], name="close")
     app.add_route(reopen, "/conversations/<handoff_id:int>/reopen", methods=["POST"], name="reopen")
     app.add_route(pass_on, "/conversations/<handoff_id:int>/pass", methods=["POST"], name="pass_on")
+    app.add_route(change_risk, "/conversations/<handoff_id:int>/risk", methods=["POST"], name="change_risk")

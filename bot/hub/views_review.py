@@ -46,7 +46,8 @@ async def inbox(request: Request) -> HTTPResponse:
     items = await db(request, load)
     intents = await in_thread(lambda: domain_intents(_root(request) / "domain.yml"))
     return render(request, "review_inbox.html", title="Review inbox", items=items, reasons=review.REASONS,
-                  intents=intents, needs=taxonomy.NEEDS, strengths=taxonomy.STRENGTHS, problems={})
+                  risk_words=review.RISK_WORDS, intents=intents, needs=taxonomy.NEEDS,
+                  strengths=taxonomy.STRENGTHS, problems={})
 
 
 @allow(*GROUP)
@@ -66,7 +67,7 @@ async def label_item(request: Request, item_id: int) -> HTTPResponse:
         items = await db(request, review.inbox)
         intents = await in_thread(lambda: domain_intents(root / "domain.yml"))
         return render(request, "review_inbox.html", status=422, title="Review inbox", items=items,
-                      reasons=review.REASONS, intents=intents, needs=taxonomy.NEEDS,
+                      reasons=review.REASONS, risk_words=review.RISK_WORDS, intents=intents, needs=taxonomy.NEEDS,
                       strengths=taxonomy.STRENGTHS, problems={item_id: problems})
 
     def save(session: Session) -> int | None:

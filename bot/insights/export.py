@@ -35,6 +35,15 @@ def rows(fig: Figures) -> list[tuple[str, str, Any]]:
         out += [(section, f"Handoffs picked up{when}", fig.wait_minutes.get(prefix + "picked_up")),
                 (section, f"Median{when}", fig.wait_minutes.get(prefix + "median")),
                 (section, f"90th percentile{when}", fig.wait_minutes.get(prefix + "p90"))]
+    first, section = fig.first_contact_minutes, "Time from first message to a human contact (minutes)"
+    out += [(section, "Introductions that reached a worker", first.get("contacted")),
+            (section, "Median", first.get("median")), (section, "90th percentile", first.get("p90")),
+            (section, "Introductions with no first message time kept", first.get("not_recorded"))]
+    unsure, section = fig.unsure, "The assistant's unsure rate"
+    out += [(section, "Introductions counted", unsure.get("introductions")),
+            (section, "People's messages", unsure.get("messages")),
+            (section, "Messages the assistant was unsure about", unsure.get("unsure")),
+            (section, "Unsure rate (percent)", unsure.get("rate_percent"))]
     risk = fig.risk_escalations
     out += [("Risk escalations", "Handoffs for risk", risk.get("all")),
             ("Risk escalations", "High risk", risk.get("high")),

@@ -1,8 +1,9 @@
 """The front door's figures for a period, counted by grouped SQL in the app database.
 
 A period is whole days in London time, ``start`` to ``end`` inclusive. Introductions count
-from when the person consented (nothing is kept before consent, so the first message's time is
-not known); handoffs count from when they were asked for. Calendar weeks and months, and in
+from when the person consented; handoffs count from when they were asked for. The time from a
+person's first message to a human contact, and the unsure rate, come from the times and counts
+the action server keeps on each introduction (``bot/conversation/turns.py``). Calendar weeks and months, and in
 hours or out of hours (``bot/hours.py``: opening times and bank holidays), are in London time:
 the database counts into London weeks, months and opening hours worked out here, because
 SQLite has no time zones.
@@ -36,10 +37,9 @@ STEP_LABELS = {
 }
 STATUS_LABELS = {"waiting": "Still waiting", "claimed": "With a worker", "handed_back": "Handed back to the assistant"}
 NOT_RECORDED = {
-    "unsure_rate": "The assistant's unsure rate is not recorded in the app database yet: the turns it "
-                   "did not understand are only in Rasa's tracker store.",
-    "first_message": "The time of a person's first message is not kept (nothing is kept before "
-                     "consent); waits are measured from when a person was handed to the Hub queue.",
+    "before_first_message": "Introductions kept before the first message's time was recorded (December 2026) "
+                            "have no first message time or message counts, so they are left out of the time "
+                            "from first message and of the unsure rate.",
 }
 
 
@@ -66,6 +66,8 @@ class Figures:
     handoff_reasons: dict[str, int] = field(default_factory=dict)
     handoff_outcomes: dict[str, int] = field(default_factory=dict)
     wait_minutes: dict[str, float | int | None] = field(default_factory=dict)
+    first_contact_minutes: dict[str, float | int | None] = field(default_factory=dict)
+    unsure: dict[str, float | int | None] = field(default_factory=dict)
     risk_escalations: dict[str, int] = field(default_factory=dict)
     abandoned: dict[str, int] = field(default_factory=dict)
     equalities: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -164,6 +166,8 @@ def compute(url: str, start: date, end: date, *, as_of: datetime | None = None,
         fig.shown_any_offer, fig.chose_an_offer = int(shown or 0), int(chose or 0)
         fig.abandoned = _abandoned(conn, p, as_of)
         _handoffs(conn, sql, fig, p, hours)
+        fig.first_contact_minutes = _first_contact(conn, sql, p)
+        fig.unsure = _unsure(conn, p)
         fig.equalities = _equalities(conn, p)
         fig.wellbeing = _wellbeing(conn, p)
     return fig
@@ -288,8 +292,7 @@ def _waits(conn: Connection, sql: _Sql, p: dict[str, Any], within: str,
            spans: list[tuple[str, datetime, datetime]]) -> dict[str, Any]:
     """Picked-up handoffs and their waits' median and 90th percentile, in minutes.
 
-    ``within`` ("AND EXISTS" or "AND NOT EXISTS") keeps handoffs asked for in (or out of) Hub
-    hours; only the rows either side of each percentile's position leave the database.
+    ``within`` ("AND EXISTS" or "AND NOT EXISTS") keeps handoffs asked for in (or out of) Hub hours.
     """
     seconds = sql.seconds("h.created_at", "h.claimed_at")
     cte, params = "", dict(p)
@@ -299,20 +302,67 @@ def _waits(conn: Connection, sql: _Sql, p: dict[str, Any], within: str,
         params.update(span_params)
         claimed += f" {within} (SELECT 1 FROM span WHERE h.created_at >= span.s AND h.created_at < span.e)"
     n = int(_query(conn, f"{cte}SELECT COUNT(*) FROM handoffs h WHERE {claimed}", **params)[0][0] or 0)
-    out: dict[str, Any] = {"picked_up": n, "median": None, "p90": None}
+    median, p90 = _median_p90(conn, n, f"{cte}SELECT rn, secs FROM (SELECT {seconds} AS secs, ROW_NUMBER() OVER "
+                                       f"(ORDER BY {seconds}, h.id) AS rn FROM handoffs h WHERE {claimed}) ranked",
+                              params)
+    return {"picked_up": n, "median": median, "p90": p90}
+
+
+def _median_p90(conn: Connection, n: int, ranked: str, params: dict[str, Any]) -> tuple[float | None, float | None]:
+    """Median and 90th percentile in minutes of ``ranked`` (rows ``rn, secs``, ``n`` of them).
+
+    Only the rows either side of each percentile's position leave the database.
+    """
     if not n:
-        return out
+        return None, None
     ranks = sorted({math.floor(s * (n - 1)) + 1 for s in (0.5, 0.9)} | {math.ceil(s * (n - 1)) + 1 for s in (0.5, 0.9)})
     marks = ", ".join(f":r{k}" for k in range(len(ranks)))
-    rows = _query(conn, f"{cte}SELECT rn, secs FROM (SELECT {seconds} AS secs, ROW_NUMBER() OVER "
-                        f"(ORDER BY {seconds}, h.id) AS rn FROM handoffs h WHERE {claimed}) ranked "
-                        f"WHERE rn IN ({marks})", **params, **{f"r{k}": r for k, r in enumerate(ranks)})
+    rows = _query(conn, f"{ranked} WHERE rn IN ({marks})", **params, **{f"r{k}": r for k, r in enumerate(ranks)})
     at = {int(rn): float(secs) for rn, secs in rows}
-    for share, key in ((0.5, "median"), (0.9, "p90")):
+    out = []
+    for share in (0.5, 0.9):
         position = share * (n - 1)
         low, high = at[math.floor(position) + 1], at[math.ceil(position) + 1]
-        out[key] = round((low + (high - low) * (position - math.floor(position))) / 60.0, 1)
-    return out
+        out.append(round((low + (high - low) * (position - math.floor(position))) / 60.0, 1))
+    return out[0], out[1]
+
+
+# Each introduction in the period with its first message's time, and the first time a worker
+# picked up a handoff of that person's made after that message and before their next
+# introduction began (a person who comes back starts a new introduction).
+_FIRST_CONTACT = f"""SELECT i.id AS iid, i.first_message_at AS f, MIN(h.claimed_at) AS c
+FROM introductions i JOIN handoffs h ON h.sender_id = i.sender_id AND h.claimed_at IS NOT NULL
+  AND h.created_at >= i.first_message_at
+  AND NOT EXISTS (SELECT 1 FROM introductions n WHERE n.sender_id = i.sender_id
+                  AND n.first_message_at > i.first_message_at AND n.first_message_at <= h.created_at)
+WHERE {INTRO_IN} AND i.first_message_at IS NOT NULL
+GROUP BY i.id, i.first_message_at"""
+
+
+def _first_contact(conn: Connection, sql: _Sql, p: dict[str, Any]) -> dict[str, Any]:
+    """Time from a person's first message to a worker picking them up, median and 90th percentile.
+
+    Counted per introduction in the period that reached a worker; ``not_recorded`` is how many
+    introductions in the period have no first message time (kept before it was recorded).
+    """
+    seconds = sql.seconds("fc.f", "fc.c")
+    n = int(_query(conn, f"WITH fc AS ({_FIRST_CONTACT}) SELECT COUNT(*) FROM fc", **p)[0][0] or 0)
+    median, p90 = _median_p90(conn, n, f"WITH fc AS ({_FIRST_CONTACT}) SELECT rn, secs FROM (SELECT {seconds} "
+                                       f"AS secs, ROW_NUMBER() OVER (ORDER BY {seconds}, fc.iid) AS rn FROM fc) ranked",
+                              p)
+    missing = _query(conn, f"SELECT COUNT(*) FROM introductions i WHERE {INTRO_IN} AND i.first_message_at IS NULL",
+                     **p)[0][0]
+    return {"contacted": n, "median": median, "p90": p90, "not_recorded": int(missing or 0)}
+
+
+def _unsure(conn: Connection, p: dict[str, Any]) -> dict[str, Any]:
+    """The share of people's messages (in words) the assistant was unsure about, in the period."""
+    counted, messages, unsure = _query(conn, "SELECT COUNT(*), SUM(i.messages), SUM(i.unsure_messages) "
+                                             f"FROM introductions i WHERE {INTRO_IN} AND i.messages IS NOT NULL",
+                                       **p)[0]
+    messages, unsure = int(messages or 0), int(unsure or 0)
+    return {"introductions": int(counted or 0), "messages": messages, "unsure": unsure,
+            "rate_percent": round(100.0 * unsure / messages, 1) if messages else None}
 
 
 _ANSWERS = ("age_band", "ethnicity", "gender", "disability", "first_language")

@@ -67,6 +67,11 @@ def _keyed(figs: list[Figures], name: str) -> Section:
     return Section(name, "", labels, values)
 
 
+def _no_data(value: Any) -> Any:
+    """A median or rate with nothing to count from is "none yet", never read as "suppressed"."""
+    return "none yet" if value is None else value
+
+
 def sections(figs: list[Figures]) -> list[Section]:
     """Every figure on the page, in reading order, with a chart where a picture helps."""
     names = [period_label(f) for f in figs]
@@ -102,7 +107,22 @@ def sections(figs: list[Figures]) -> list[Section]:
                          f"90th percentile wait, minutes ({when})"]
         for k, f in enumerate(figs):
             waits.values[k] += [f.wait_minutes.get(prefix + key) for key in ("picked_up", "median", "p90")]
-    add(waits, "Time to a human contact", chart=False, note=figs[0].not_recorded["first_message"])
+    add(waits, "Time to a human contact, from the handoff", chart=False,
+        note="From when the person was handed to the Hub queue to when a worker picked them up.")
+    first = Section("first_contact", "", ["Introductions that reached a worker", "Median, minutes",
+                                          "90th percentile, minutes", "Introductions with no first message time kept"],
+                    [[_no_data(f.first_contact_minutes.get(k)) for k in ("contacted", "median", "p90", "not_recorded")]
+                     for f in figs])
+    add(first, "Time from first message to a human contact", chart=False,
+        note="From the person's first message of an introduction to the first time a worker picked up "
+             "one of their handoffs (before any later introduction of theirs).")
+    unsure = Section("unsure", "", ["Introductions counted", "People's messages",
+                                    "Messages the assistant was unsure about", "Unsure rate, percent"],
+                     [[_no_data(f.unsure.get(k)) for k in ("introductions", "messages", "unsure", "rate_percent")]
+                      for f in figs])
+    add(unsure, "The assistant's unsure rate", chart=False,
+        note="Messages in words (not button presses) the assistant could not understand or was less "
+             "than sure about (below the review inbox's confidence setting, LWFD_REVIEW_CONFIDENCE_BELOW).")
     add(_keyed(figs, "needs"), "Needs mentioned")
     add(_keyed(figs, "strengths"), "Strengths mentioned")
     add(_keyed(figs, "offers_shown"), "Offers signposted (introductions shown each)")

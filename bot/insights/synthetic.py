@@ -118,6 +118,7 @@ def generate(url: str, *, start: date, months: int = 1, per_month: int = 500, se
     """Write ``per_month`` invented introductions for each month from ``start`` (roughly: the
     count varies a little month to month), with their handoffs and "about you" answers."""
     rng = random.Random(seed)
+    said_rng = random.Random(seed * 7919 + 1)  # its own stream: the other rows stay as they were
     hours = hours or HubHours.load()
     engine = get_engine(url)
     if replace:
@@ -143,6 +144,7 @@ def generate(url: str, *, start: date, months: int = 1, per_month: int = 500, se
                 if created - last > timedelta(days=21):  # people come back after a few weeks
                     sender, earlier = candidate, answers
             intro, handoff, about = _one(rng, hours, created, sender, earlier, next_intro)
+            intro.update(_said(said_rng, intro))
             intros.append(intro)
             if handoff is not None:
                 handoff["id"] = next_handoff
@@ -222,6 +224,18 @@ def _one(rng: random.Random, hours: HubHours, created: datetime, sender: str,
         assert about["gender"] in GENDERS or about["gender"] is None
         assert about["first_language"] in FIRST_LANGUAGES or about["first_language"] is None
     return intro, handoff, about
+
+
+def _said(rng: random.Random, intro: dict[str, Any]) -> dict[str, Any]:
+    """The first message's time (a few minutes before consent) and the message counts, as the
+    action server keeps them; a few rows have none, like rows kept before these were recorded."""
+    if rng.random() < 0.03:
+        return {"first_message_at": None, "messages": None, "unsure_messages": None, "counted_until": None}
+    messages = rng.randint(2, 6) + 2 * sum(1 for field_name in ("story", "what_matters", "connections")
+                                           if intro[field_name] is not None) + rng.randint(0, 8)
+    unsure = sum(rng.random() < 0.11 for _ in range(messages))
+    return {"first_message_at": intro["created_at"] - timedelta(seconds=rng.uniform(20, 900)),
+            "messages": messages, "unsure_messages": unsure, "counted_until": intro["updated_at"]}
 
 
 def _handoff(rng: random.Random, hours: HubHours, created: datetime, updated: datetime, sender: str,

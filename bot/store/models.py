@@ -45,6 +45,13 @@ class Introduction(Base):
     offer_chosen = Column(Text, nullable=True)
     summary_confirmed = Column(Boolean, nullable=False, default=False)
     status = Column(String(32), nullable=False, default="in_progress")  # in_progress | complete
+    # For the insights: when the person's first message of this introduction arrived (naive UTC),
+    # how many messages they sent, and how many of those the assistant was unsure about. Only
+    # times and counts, written with the rest of the row (so only with consent); never words.
+    first_message_at = Column(DateTime, nullable=True)
+    messages = Column(Integer, nullable=True)
+    unsure_messages = Column(Integer, nullable=True)
+    counted_until = Column(DateTime, nullable=True)  # the latest message counted (counts add up across sessions)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -70,3 +77,7 @@ class Handoff(Base):
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     claimed_at = Column(DateTime, nullable=True)
     closed_at = Column(DateTime, nullable=True)
+    # A worker's own judgement of the risk, when it differs from the assistant's ("risk_level").
+    worker_risk_level = Column(String(16), nullable=True)  # none | possible | high
+    worker_risk_by = Column(String(255), nullable=True)
+    worker_risk_at = Column(DateTime, nullable=True)

@@ -17,7 +17,7 @@ from bot.coproduction.proposals import (
     check_reply_text,
     roll_back,
 )
-from bot.coproduction.review import collect, label, topic_file, why_review
+from bot.coproduction.review import add_risk_change, collect, label, messages_behind, topic_file, why_review
 from bot.hub.feed import create_events_table, events_table
 from bot.store.db import get_engine, migrate, session_scope
 from tests.coproduction.support import last_commit, make_data_repo
@@ -74,6 +74,63 @@ def test_collect_redacts_before_storing_and_keeps_no_conversation_id(dbs):
     with get_engine(app_db).connect() as conn:  # nothing personal anywhere in the table
         dump = " ".join(str(row) for row in conn.exec_driver_sql("SELECT * FROM review_items"))
     assert "Sarah" not in dump and "900123" not in dump and sender not in dump
+
+
+def risky(text: str, level: str, ts: float, intent: str = "share_story") -> dict:
+    event = user(text, intent, 0.9, ts)
+    event["parse_data"]["risk"] = {"level": level, "categories": [], "reasons": []}
+    return event
+
+
+CONVERSATION = [
+    risky("hi my name is Amara Bello", "none", 1.0, "greet"),
+    {"event": "bot", "text": "Hello"},
+    risky("I'm going to end it all tonight, call me on 07700 900456", "high", 2.0),
+    risky("/affirm", "none", 3.0, "affirm"),  # a button press is never kept
+    risky("I live at 12 Acre Lane, SW2 5SG, my rent is late", "none", 4.0),
+]
+
+
+def test_a_lowered_risk_level_keeps_the_message_that_raised_it_redacted(dbs):
+    app_db, _ = dbs
+    sender = "+447700900456"
+    with session_scope(app_db) as session:
+        added = add_risk_change(session, sender, CONVERSATION, assistant_level="high", worker_level="possible",
+                                reason="A song lyric. I'm Amara Bello's worker, rang 07700 900456")
+        assert added == 1
+        # Saving the same change again adds nothing.
+        assert add_risk_change(session, sender, CONVERSATION, assistant_level="high", worker_level="possible") == 0
+    with session_scope(app_db) as session:
+        (item,) = session.execute(select(ReviewItem)).scalars()
+        assert item.reason == "worker_risk" and item.status == "new"
+        assert (item.assistant_risk, item.worker_risk) == ("high", "possible")
+        assert item.text == "I'm going to end it all tonight, call me on [phone number]"
+        assert "900456" not in item.worker_reason and item.worker_reason.startswith("A song lyric.")
+    with get_engine(app_db).connect() as conn:  # nothing personal anywhere in the table
+        dump = " ".join(str(row) for row in conn.exec_driver_sql("SELECT * FROM review_items"))
+    assert "Amara" not in dump and "900456" not in dump and sender not in dump and "Acre" not in dump
+
+
+def test_a_raised_risk_level_keeps_the_latest_messages_that_did_not_raise_it(dbs):
+    app_db, _ = dbs
+    behind = messages_behind(CONVERSATION, "high", "possible")
+    assert [e["timestamp"] for e in behind] == [1.0, 4.0]  # below high, in words, not the button
+    with session_scope(app_db) as session:
+        assert add_risk_change(session, "sender-raise", CONVERSATION[:1] + CONVERSATION[3:],
+                               assistant_level="none", worker_level="possible") == 2
+    with session_scope(app_db) as session:
+        items = list(session.execute(select(ReviewItem).order_by(ReviewItem.id)).scalars())
+        assert [(i.assistant_risk, i.worker_risk) for i in items] == [("none", "possible")] * 2
+        assert items[0].text == "hi my name is [name]"
+        assert "Acre Lane" not in items[1].text and "SW2" not in items[1].text
+        assert items[1].worker_reason is None
+
+
+def test_no_review_item_when_the_worker_agrees_with_the_assistant(dbs):
+    app_db, _ = dbs
+    with session_scope(app_db) as session:
+        assert add_risk_change(session, "s", CONVERSATION, assistant_level="high", worker_level="high") == 0
+        assert session.execute(select(ReviewItem)).first() is None
 
 
 def test_a_story_about_a_need_goes_to_that_topic_file():

@@ -13,7 +13,7 @@ import pytest
 from bot.hub.feed import create_events_table
 from bot.store.db import migrate
 from tests.coproduction.support import last_commit, make_data_repo
-from tests.hub.support import HubProcess, RasaStandIn, Staff, make_user
+from tests.hub.support import HubProcess, RasaStandIn, Staff, add_handoff, make_user
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,60 @@ def test_inbox_shows_the_message_redacted_and_a_label_becomes_a_proposal_a_lead_
     message = last_commit(repo)
     assert "Proposed-by: vol" in message and "Reviewed-by: lee" in message
     assert "Approved a co-production change" in lead.page("/audit").text
+
+
+def test_a_worker_changes_the_risk_level_and_the_message_reaches_the_inbox_redacted(console):
+    from bot.hub.models import AuditEntry
+    from bot.store.db import session_scope
+    from bot.store.models import Handoff
+
+    hub, rasa, _, app_db = console
+    sender = "+447700900789"
+    handoff_id = add_handoff(app_db, sender, reason="risk", urgent=True, risk_level="high")
+    rasa.trackers[sender] = [
+        {"event": "user", "text": "my name is Tomasz Nowak, I could just jump off the bridge at the gig lol",
+         "timestamp": 5.0, "parse_data": {"intent": {"name": "share_story", "confidence": 0.7}, "entities": [],
+                                          "risk": {"level": "high", "categories": ["suicide"],
+                                                   "reasons": ['suicide (high): "jump off the bridge"']}}},
+        {"event": "bot", "text": "If you are in danger now, call 999."},
+    ]
+    worker = Staff(hub.url)
+    worker.login("wes")
+    page = worker.page(f"/conversations/{handoff_id}")
+    assert f'action="/conversations/{handoff_id}/risk"' in page.text
+    # Without the page's CSRF token nothing changes.
+    forged = worker.post(f"{hub.url}/conversations/{handoff_id}/risk", data={"level": "none"}, allow_redirects=False)
+    assert forged.status_code in (400, 403)
+    assert worker.post_form(f"/conversations/{handoff_id}/risk", level="extreme").status_code == 400
+    vol = Staff(hub.url)
+    vol.login("vol")  # the co-production role sees no conversations, so cannot change one
+    assert vol.post_form(f"/conversations/{handoff_id}/risk", level="none").status_code == 403
+    with session_scope(app_db) as session:
+        assert session.get(Handoff, handoff_id).worker_risk_level is None
+
+    answer = worker.post_form(f"/conversations/{handoff_id}/risk", level="possible",
+                              reason="Talking about a concert. Call back on 07700 900789")
+    assert answer.status_code == 303 and "done=risk" in answer.headers["location"]
+    with session_scope(app_db) as session:
+        row = session.get(Handoff, handoff_id)
+        assert (row.worker_risk_level, row.worker_risk_by, row.risk_level) == ("possible", "wes", "high")
+        audit = session.query(AuditEntry).filter_by(action="risk_level_changed", handoff_id=handoff_id).one()
+        assert audit.username == "wes"
+        assert audit.detail == "From High risk to Possible risk (the assistant's level: High risk)"
+    card = worker.page(f"/conversations/{handoff_id}").text
+    assert "Possible risk" in card and "Set by wes, a Hub worker. The assistant's level was: High." in card
+    assert 'jump off the bridge' in card  # the evidence the assistant saw is still shown
+    lead = Staff(hub.url)
+    lead.login("lee")
+    assert "Changed a conversation&#39;s risk level" in lead.page("/audit").text
+
+    inbox = vol.page("/coproduction/inbox").text
+    assert "Risk level changed by a worker" in inbox
+    assert "my name is [name], I could just jump off the bridge at the gig lol" in inbox
+    assert "The assistant's risk level for this message: <strong>high risk</strong>" in inbox
+    assert "The Hub worker's level: <strong>possible risk</strong>" in inbox
+    assert "Talking about a concert. Call back on [phone number]" in inbox
+    assert "Tomasz" not in inbox and "900789" not in inbox
 
 
 def test_a_reply_is_checked_at_once_and_shown_as_a_text(console):

@@ -45,6 +45,26 @@ def test_queue_is_urgent_first_then_longest_wait(app_db):
         assert [row.id for row in queue.with_workers(session)] == [claimed]
 
 
+def test_a_workers_risk_level_ranks_the_queue_and_the_card_keeps_the_assistants(app_db):
+    lowered = add_handoff(app_db, "lowered", urgent=True, risk_level="high", minutes_ago=30,
+                          summary={"risk": {"level": "high", "reasons": ['suicide (high): "end it"']}})
+    raised = add_handoff(app_db, "raised", minutes_ago=1)
+    calm = add_handoff(app_db, "calm", minutes_ago=20)
+    with session_scope(app_db) as session:
+        assert not handling.set_worker_risk(session, raised, "sam", "extreme")
+        assert handling.set_worker_risk(session, lowered, "sam", "none")
+        assert handling.set_worker_risk(session, raised, "sam", "high")
+    with session_scope(app_db) as session:
+        rows = {row.id: row for row in queue.waiting(session)}
+        order = [rid for rid in (row.id for row in queue.waiting(session)) if rid in (lowered, raised, calm)]
+        assert order == [raised, lowered, calm]  # raised first; lowered now waits like the rest, oldest first
+        assert (rows[raised].risk_level, rows[raised].shows_as_urgent) == ("high", True)
+        assert (rows[lowered].risk_level, rows[lowered].shows_as_urgent) == ("none", False)
+        shown = card(session.get(Handoff, lowered))
+        assert (shown.risk_level, shown.assistant_risk_level, shown.worker_risk_by) == ("none", "high", "sam")
+        assert shown.risk_reasons == ['suicide (high): "end it"']  # the evidence stays on the card
+
+
 def test_claim_is_atomic_across_threads(app_db):
     handoff = add_handoff(app_db, "contested")
     barrier = threading.Barrier(8)

@@ -45,7 +45,10 @@ def world(month_db: str) -> dict:
         handoffs = [h for h in session.execute(select(Handoff)).scalars() if _in_period(h.created_at)]
         abouts = list(session.execute(select(AboutYou)).scalars())
         senders = {i.id: i.sender_id for i in session.execute(select(Introduction)).scalars()}
+        every_intro = list(session.execute(select(Introduction)).scalars())
+        every_handoff = list(session.execute(select(Handoff)).scalars())
     return {"url": month_db, "intros": intros, "handoffs": handoffs, "abouts": abouts, "senders": senders,
+            "every_intro": every_intro, "every_handoff": every_handoff,
             "fig": compute(month_db, MONTH, END, as_of=AS_OF)}
 
 
@@ -129,6 +132,40 @@ def test_handoffs_outcomes_risk_and_waits(world):
         assert fig.wait_minutes[prefix + "p90"] == pytest.approx(float(numpy.percentile(waits, 90)), abs=0.06)
         assert fig.wait_minutes[prefix + "p90"] > fig.wait_minutes[prefix + "median"] > 0
     assert fig.wait_minutes["in_hours_median"] < fig.wait_minutes["out_of_hours_median"]
+
+
+def first_contact_waits(intros, every_intro, every_handoff) -> list[float]:
+    """Minutes from each introduction's first message to the first pick-up of a handoff of that
+    person's made after it and before their next introduction began."""
+    waits = []
+    for i in intros:
+        if i.first_message_at is None:
+            continue
+        later = [n.first_message_at for n in every_intro if n.sender_id == i.sender_id
+                 and n.first_message_at is not None and n.first_message_at > i.first_message_at]
+        picked = [h.claimed_at for h in every_handoff if h.sender_id == i.sender_id and h.claimed_at is not None
+                  and h.created_at >= i.first_message_at and not any(t <= h.created_at for t in later)]
+        if picked:
+            waits.append((min(picked) - i.first_message_at).total_seconds() / 60)
+    return waits
+
+
+def test_time_from_first_message_to_a_human_contact_and_the_unsure_rate(world):
+    fig, intros = world["fig"], world["intros"]
+    waits = first_contact_waits(intros, world["every_intro"], world["every_handoff"])
+    assert len(waits) > 100
+    first = fig.first_contact_minutes
+    assert first["contacted"] == len(waits)
+    assert first["median"] == pytest.approx(float(numpy.percentile(waits, 50)), abs=0.06)
+    assert first["p90"] == pytest.approx(float(numpy.percentile(waits, 90)), abs=0.06)
+    assert first["not_recorded"] == sum(i.first_message_at is None for i in intros) > 0
+    # The first message comes before the handoff, so this wait is longer than the handoff's own.
+    assert first["median"] > fig.wait_minutes["median"]
+    counted = [i for i in intros if i.messages is not None]
+    messages, unsure = sum(i.messages for i in counted), sum(i.unsure_messages for i in counted)
+    assert fig.unsure == {"introductions": len(counted), "messages": messages, "unsure": unsure,
+                          "rate_percent": round(100.0 * unsure / messages, 1)}
+    assert 0 < unsure < messages
 
 
 def _latest_about(world) -> dict[int, AboutYou]:
@@ -232,7 +269,15 @@ def test_csv_holds_every_figure_of_the_period(world):
     median = float(table[("Wait for a worker (minutes)", "Median")])
     assert median == pytest.approx(numpy.percentile(waits, 50), abs=0.06)
     assert table[("Ethnic group by who introduced", "all / all")] == str(len(intros))
-    assert "not available" in table[("Not recorded", "unsure_rate")]
+    section = "Time from first message to a human contact (minutes)"
+    waits = first_contact_waits(intros, world["every_intro"], world["every_handoff"])
+    assert table[(section, "Introductions that reached a worker")] == str(len(waits))
+    assert float(table[(section, "90th percentile")]) == pytest.approx(numpy.percentile(waits, 90), abs=0.06)
+    counted = [i for i in intros if i.messages is not None]
+    rate = 100.0 * sum(i.unsure_messages for i in counted) / sum(i.messages for i in counted)
+    assert float(table[("The assistant's unsure rate", "Unsure rate (percent)")]) == pytest.approx(rate, abs=0.051)
+    assert table[("The assistant's unsure rate", "People's messages")] == str(sum(i.messages for i in counted))
+    assert "not available" in table[("Not recorded", "before_first_message")]
     hidden = [v for (s, _), v in table.items() if s.endswith("by who introduced") and v == SUPPRESSED]
     assert hidden, "a month of 400 has small cells, and they must read as suppressed"
     assert all(v.isdigit() or v == SUPPRESSED for (s, _), v in table.items() if " by " in s and "Ethnic" in s)

@@ -7,15 +7,16 @@ import io
 from collections.abc import Iterator
 from datetime import date
 
+import numpy
 import pytest
 from sqlalchemy import select
 
 from bot.hub.models import AuditEntry
 from bot.store.db import session_scope
-from bot.store.models import Introduction
+from bot.store.models import Handoff, Introduction
 from tests.hub.support import Staff
 from tests.insights.console import PERIODS, console_with_month
-from tests.insights.test_figures import _london
+from tests.insights.test_figures import _london, first_contact_waits
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,23 @@ def test_a_lead_sees_both_periods_with_charts_and_numbers(console):
     assert html.count("<svg") >= 10 and html.count("<title id=") == html.count("<svg")
     assert "Period A: 16 Mar 2026 to 31 Mar 2026" in html
     assert "Ethnic group by who introduced, period A" in html
-    assert "not recorded in the app database yet" in html
+    assert "left out of the time from first message and of the unsure rate" in html
+    # The two figures made from the first message's time and the unsure counts, from the rows.
+    with session_scope(app_db) as session:
+        every_intro = list(session.execute(select(Introduction)).scalars())
+        every_handoff = list(session.execute(select(Handoff)).scalars())
+    in_a = [i for i in every_intro if date(2026, 3, 16) <= _london(i.created_at).date() <= date(2026, 3, 31)]
+    in_b = [i for i in every_intro if date(2026, 3, 1) <= _london(i.created_at).date() <= date(2026, 3, 15)]
+    waits = [first_contact_waits(part, every_intro, every_handoff) for part in (in_a, in_b)]
+    assert ('<th scope="row">Introductions that reached a worker</th>'
+            f"<td>{len(waits[0])}</td><td>{len(waits[1])}</td>") in html
+    p90 = [round(float(numpy.percentile(w, 90)), 1) for w in waits]
+    assert f'<th scope="row">90th percentile, minutes</th><td>{p90[0]}</td><td>{p90[1]}</td>' in html
+    rates = []
+    for part in (in_a, in_b):
+        counted = [i for i in part if i.messages is not None]
+        rates.append(round(100.0 * sum(i.unsure_messages for i in counted) / sum(i.messages for i in counted), 1))
+    assert f'<th scope="row">Unsure rate, percent</th><td>{rates[0]}</td><td>{rates[1]}</td>' in html
     assert "<script" not in html.split("</head>")[1]  # the charts need no script
     with session_scope(app_db) as session:
         actions = [e.action for e in session.execute(select(AuditEntry)).scalars()]
