@@ -2,11 +2,12 @@
 
 A conversation is stored in three places: Rasa's tracker store (every event), Rasa's SQL event
 broker (the same events again, followed by the Hub), and the app database (introductions,
-handoffs, notes, the SMS channel's rows, the audit log). :func:`erase_person` removes the
+handoffs, notes, the SMS channel's rows, the audit log, and with RabbitMQ the Hub's copy of the
+events in ``hub_feed_events``). :func:`erase_person` removes the
 person from all three; audit entries about them are kept but lose the conversation id and any
 detail, and one audit line records that an erasure happened, with counts only. The tables are
-found from ``Base.metadata`` (every column called ``sender_id`` or ``phone``), so a table added
-later is covered without changing this file.
+found from ``Base.metadata`` (every column called ``sender_id`` or ``phone``) plus
+``hub_feed_events``, so a table added later is covered without changing this file.
 """
 
 from __future__ import annotations
@@ -34,9 +35,11 @@ RASA_TABLE = "events"  # the table name of both Rasa's SQL tracker store and its
 
 def _all_tables() -> list[Table]:
     import bot.store.all_models  # noqa: F401  registers every table
+    from bot.hub.feed import feed_events_table
 
-    # Children first, so foreign keys never block a delete.
-    return list(reversed(Base.metadata.sorted_tables))
+    # Children first, so foreign keys never block a delete. The Hub's copy of the event stream
+    # (hub_feed_events, filled from RabbitMQ) is an app table declared outside Base.
+    return [*reversed(Base.metadata.sorted_tables), feed_events_table]
 
 
 def identities(sender_id: str) -> set[str]:
