@@ -91,13 +91,15 @@ def erase_person(sender_id: str, *, app_url: str | None = None, tracker_engine: 
                  broker_engine: Engine | None = None, keep_opt_out: bool = False) -> ErasureReport:
     """Remove ``sender_id`` from the tracker store, the event broker and every app table.
 
-    Engines default to ``LWFD_TRACKER_DATABASE_URL`` and ``LWFD_EVENTS_DATABASE_URL``.
+    Engines default to ``LWFD_TRACKER_DATABASE_URL`` and ``LWFD_EVENTS_DATABASE_URL`` (no SQL
+    broker with RabbitMQ: its copy is ``hub_feed_events``, an app table).
     ``keep_opt_out`` keeps a STOP (retention purges keep it so a STOP is still honoured).
     """
     current = settings()
     app_url = app_url or current.database_url
     tracker_engine = tracker_engine or get_engine(current.tracker_database_url)
-    broker_engine = broker_engine or get_engine(current.events_database_url)
+    if broker_engine is None and not current.uses_rabbitmq:
+        broker_engine = get_engine(current.events_database_url)
     forms = identities(sender_id)
     report = ErasureReport()
     with session_scope(app_url) as session:

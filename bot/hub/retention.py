@@ -96,10 +96,11 @@ def purge_once(current: Settings) -> PurgeCounts | None:
         if not mine:
             logger.info("Retention purge: another console is purging; this round skipped")
             return None
+        # With RabbitMQ there is no SQL broker table (the Hub's copy is hub_feed_events, an app table).
+        broker = None if current.uses_rabbitmq else get_engine(current.events_database_url)
         reports = purge_older_than(timedelta(days=current.retention_days), app_url=current.database_url,
                                    tracker_engine=get_engine(current.tracker_database_url),
-                                   broker_engine=get_engine(current.events_database_url),
-                                   declined_age=DECLINED_AFTER)
+                                   broker_engine=broker, declined_age=DECLINED_AFTER)
     counts = PurgeCounts(len(reports), sum(r.tracker_events for r in reports),
                          sum(r.broker_events for r in reports))
     logger.info("Retention purge: erased %d conversation(s) (%d tracker events, %d broker events)",

@@ -95,4 +95,5 @@ def test_the_console_starts_serves_and_consumes_with_rabbitmq(tmp_path: Path, na
         process.stop()
     log = (tmp_path / "hub.log").read_text()
     assert "Traceback" not in log, log[-3000:]
+    assert "Retention purge: erased 0 conversation(s)" in log and "Retention purge failed" not in log
     assert "guest:guest" not in log  # the broker's password is not logged
