@@ -63,6 +63,10 @@ class Settings:
     rest_token: str = ""  # empty: the plain REST channel is off outside development
     max_message_chars: int = 5000  # one limit for every citizen channel
     data_key: str = "dev-data-key-change-me"  # encrypts contact details, hashes phone numbers
+    # Retention, run by the Hub console itself (bot/hub/retention.py): how often (0 = never,
+    # then run `bot purge` yourself) and how long a quiet conversation is kept.
+    purge_interval_seconds: float = 3600.0
+    retention_days: int = 180
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -101,6 +105,8 @@ class Settings:
             rest_token=_env("LWFD_REST_TOKEN", base.rest_token),
             max_message_chars=int(_env("LWFD_MAX_MESSAGE_CHARS", str(base.max_message_chars))),
             data_key=_env("LWFD_DATA_KEY", base.data_key),
+            purge_interval_seconds=float(_env("LWFD_PURGE_INTERVAL_SECONDS", str(base.purge_interval_seconds))),
+            retention_days=int(_env("LWFD_RETENTION_DAYS", str(base.retention_days))),
         )
 
     @property

@@ -16,6 +16,14 @@ def _engines(args: argparse.Namespace) -> dict:
             "tracker_engine": get_engine(args.tracker_url or current.tracker_database_url)}
 
 
+def _broker(args: argparse.Namespace):
+    """Rasa's SQL event broker table; None with RabbitMQ (its copy, hub_feed_events, is an app table)."""
+    current = settings()
+    if args.events_url:
+        return get_engine(args.events_url)
+    return None if current.uses_rabbitmq else get_engine(current.events_database_url)
+
+
 def _export(args: argparse.Namespace) -> int:
     from bot.personal_data import export_person
 
@@ -33,9 +41,7 @@ def _export(args: argparse.Namespace) -> int:
 def _erase(args: argparse.Namespace) -> int:
     from bot.personal_data import erase_person
 
-    current = settings()
-    broker = get_engine(args.events_url or current.events_database_url)
-    report = erase_person(args.conversation_id, broker_engine=broker, **_engines(args))
+    report = erase_person(args.conversation_id, broker_engine=_broker(args), **_engines(args))
     print(report.summary())
     return 0
 
@@ -43,14 +49,13 @@ def _erase(args: argparse.Namespace) -> int:
 def _purge(args: argparse.Namespace) -> int:
     from bot.personal_data import parse_age, purge_older_than
 
-    current = settings()
     try:
         age = parse_age(args.older_than)
         declined = parse_age(args.declined_older_than) if args.declined_older_than else None
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
-    reports = purge_older_than(age, broker_engine=get_engine(args.events_url or current.events_database_url),
+    reports = purge_older_than(age, broker_engine=_broker(args),
                                dry_run=args.dry_run, declined_age=declined, **_engines(args))
     verb = "Would erase" if args.dry_run else "Erased"
     extra = f", or declined consent and quiet for {args.declined_older_than}" if declined else ""

@@ -2,11 +2,12 @@
 
 A conversation is stored in three places: Rasa's tracker store (every event), Rasa's SQL event
 broker (the same events again, followed by the Hub), and the app database (introductions,
-handoffs, notes, the SMS channel's rows, the audit log). :func:`erase_person` removes the
+handoffs, notes, the SMS channel's rows, the audit log, and with RabbitMQ the Hub's copy of the
+events in ``hub_feed_events``). :func:`erase_person` removes the
 person from all three; audit entries about them are kept but lose the conversation id and any
 detail, and one audit line records that an erasure happened, with counts only. The tables are
-found from ``Base.metadata`` (every column called ``sender_id`` or ``phone``), so a table added
-later is covered without changing this file.
+found from ``Base.metadata`` (every column called ``sender_id`` or ``phone``) plus
+``hub_feed_events``, so a table added later is covered without changing this file.
 """
 
 from __future__ import annotations
@@ -34,9 +35,11 @@ RASA_TABLE = "events"  # the table name of both Rasa's SQL tracker store and its
 
 def _all_tables() -> list[Table]:
     import bot.store.all_models  # noqa: F401  registers every table
+    from bot.hub.feed import feed_events_table
 
-    # Children first, so foreign keys never block a delete.
-    return list(reversed(Base.metadata.sorted_tables))
+    # Children first, so foreign keys never block a delete. The Hub's copy of the event stream
+    # (hub_feed_events, filled from RabbitMQ) is an app table declared outside Base.
+    return [*reversed(Base.metadata.sorted_tables), feed_events_table]
 
 
 def identities(sender_id: str) -> set[str]:
@@ -88,13 +91,15 @@ def erase_person(sender_id: str, *, app_url: str | None = None, tracker_engine: 
                  broker_engine: Engine | None = None, keep_opt_out: bool = False) -> ErasureReport:
     """Remove ``sender_id`` from the tracker store, the event broker and every app table.
 
-    Engines default to ``LWFD_TRACKER_DATABASE_URL`` and ``LWFD_EVENTS_DATABASE_URL``.
+    Engines default to ``LWFD_TRACKER_DATABASE_URL`` and ``LWFD_EVENTS_DATABASE_URL`` (no SQL
+    broker with RabbitMQ: its copy is ``hub_feed_events``, an app table).
     ``keep_opt_out`` keeps a STOP (retention purges keep it so a STOP is still honoured).
     """
     current = settings()
     app_url = app_url or current.database_url
     tracker_engine = tracker_engine or get_engine(current.tracker_database_url)
-    broker_engine = broker_engine or get_engine(current.events_database_url)
+    if broker_engine is None and not current.uses_rabbitmq:
+        broker_engine = get_engine(current.events_database_url)
     forms = identities(sender_id)
     report = ErasureReport()
     with session_scope(app_url) as session:

@@ -43,6 +43,10 @@ class EventBrokerFromUrl(EventBroker):
         if url:
             from rasa.core.brokers.sql import SQLEventBroker
 
+            from bot.store.db import hiding_parameters
+
             logger.info("Event broker: SQL events table")
-            return SQLEventBroker(host=url)
+            broker = SQLEventBroker(host=url)
+            hiding_parameters(broker.engine)  # Rasa's engine would log the event's JSON on a failed insert
+            return broker
         return None

@@ -24,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.config import settings
+from bot.store.db import hiding_parameters
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,6 +45,9 @@ class RetryingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, retry_seconds: float | None = None, **kwargs: Any) -> None:
         self.retry_seconds = settings().tracker_retry_seconds if retry_seconds is None else float(retry_seconds)
         super().__init__(*args, **kwargs)
+        # Rasa creates its engine without hide_parameters: a failed save would show the events'
+        # JSON (the person's words) in the error Rasa logs.
+        hiding_parameters(self.engine)
 
     async def _retrying(self, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
         deadline = time.monotonic() + self.retry_seconds

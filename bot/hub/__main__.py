@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.config import refuse_built_in_secrets, settings
 
 
@@ -10,6 +12,15 @@ def main() -> None:
     from bot.hub.app import create_app
     from bot.store.db import migrate
 
+    # Our own INFO lines (the feed consumer, the retention purge's counts) reach the console's
+    # output; none holds message text, a phone number or a conversation id.
+    ours = logging.getLogger("bot")
+    if not ours.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        ours.addHandler(handler)
+        ours.setLevel(logging.INFO)
+        ours.propagate = False
     current = settings()
     refuse_built_in_secrets("The Hub console", ("LWFD_HUB_SECRET", "LWFD_RASA_TOKEN", "LWFD_DATA_KEY"), current)
     migrate(current.database_url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from typing import Any
 from urllib.parse import quote
 
 from sanic import Request, Sanic, response
@@ -72,15 +73,29 @@ def create_app(settings: Settings, *, cookie_secure: bool | None = None) -> Sani
         module.register(app)
     if settings.uses_rabbitmq:
         _consume_feed(app, settings)
+    if settings.purge_interval_seconds > 0:
+        _purge_on_a_timer(app, settings)
     return app
 
 
+# Sanic 21.12 calls every listener as ``listener(app, loop)``: a listener taking only ``app``
+# fails with a TypeError and stops the server from starting.
 def _consume_feed(app: Sanic, settings: Settings) -> None:
     """With RabbitMQ, the console itself consumes Rasa's events for its live feed."""
     from bot.hub.consumer import consume
 
-    async def start(app: Sanic) -> None:
+    async def start(app: Sanic, _loop: Any) -> None:
         app.add_task(consume(settings), name="hub_feed_consumer")
+
+    app.register_listener(start, "after_server_start")
+
+
+def _purge_on_a_timer(app: Sanic, settings: Settings) -> None:
+    """Retention and declined-consent erasure run here, not only when someone types ``bot purge``."""
+    from bot.hub.retention import purge_every
+
+    async def start(app: Sanic, _loop: Any) -> None:
+        app.add_task(purge_every(settings, settings.purge_interval_seconds), name="hub_retention_purge")
 
     app.register_listener(start, "after_server_start")
 

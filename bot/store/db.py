@@ -58,6 +58,14 @@ def get_engine(url: str | None = None) -> Engine:
         return engine
 
 
+def hiding_parameters(engine: Engine) -> Engine:
+    """Make an engine someone else created (Rasa's tracker store, its SQL event broker) hide
+    bound parameters, as ours do: a failed statement's error and SQLAlchemy's statement log
+    then say "[SQL parameters hidden due to hide_parameters=True]" instead of a person's words."""
+    engine.hide_parameters = True
+    return engine
+
+
 def dispose_engines() -> None:
     """Close every pooled connection (tests and forked workers call this)."""
     with _lock:

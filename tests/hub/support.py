@@ -161,6 +161,8 @@ class HubProcess:
                     "LWFD_RASA_URL": self.rasa_url, "LWFD_RASA_TOKEN": self.rasa_token,
                     "LWFD_HUB_HOST": "127.0.0.1", "LWFD_HUB_PORT": str(self.port),
                     "LWFD_HUB_SECRET": "test-hub-secret", "PYTHONWARNINGS": "ignore",
+                    # the console's retention purge reads the tracker store: this run's own, never var/
+                    "LWFD_TRACKER_DATABASE_URL": f"sqlite:///{self.workdir / 'tracker.db'}",
                     "LWFD_ENV": "development"})  # loopback test console, made-up secret
         env.update(self.extra_env)
         log = self.workdir / "hub.log"

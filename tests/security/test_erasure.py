@@ -1,8 +1,8 @@
 """Erasure: after "DELETE" and "YES", the person's number and words are nowhere.
 
-The proof searches every table of the app database, Rasa's tracker store and its event broker
-for the phone number and words from the person's story, before (to show the search can fail)
-and after.
+The proof searches every table of the app database (with the Hub's RabbitMQ copy of the events,
+``hub_feed_events``), Rasa's tracker store and its event broker for the phone number and words
+from the person's story, before (to show the search can fail) and after.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import uuid
 import pytest
 
 from bot.hub.audit import record
+from bot.hub.consumer import store_event
 from bot.personal_data import export_person, find_anywhere
 from bot.store.db import get_engine, session_scope
 from tests.security.conftest import Prod
@@ -33,11 +34,15 @@ def test_delete_by_sms_erases_the_person_from_every_store(prod: Prod):
         prod.sms(phone, message)
     with session_scope(prod.stack.app_db_url) as session:
         record(session, "sam", "view_transcript", sender_id=phone, detail="opened the conversation")
+    # The Hub's copy of the events, as its RabbitMQ consumer keeps them in the app database.
+    for event in prod.events(phone):
+        store_event(prod.stack.app_db_url, json.dumps({**event, "sender_id": phone}).encode())
     # Phrases of this person's story: the public directory (dir_ tables) mentions landlords and
     # council tax in its offers, which is not personal data.
     needles = [phone, phone[1:], "landlord is evicting", "owe council tax", "40 of my tablets"]
     before = _everywhere(prod, needles)
     assert any("tracker" in line for line in before) and any("app" in line for line in before), before
+    assert any(":hub_feed_events: landlord is evicting" in line for line in before), before
     exported = export_person(phone, app_url=prod.stack.app_db_url,
                              tracker_engine=get_engine(prod.stack.tracker_db_url))
     assert "landlord" in json.dumps(exported) and exported["tables"].get("handoffs")

@@ -49,8 +49,12 @@ def _say(stores, sender: str, event: dict, age_days: float = 0.0) -> None:
 
 
 def _person(stores, sender: str, story: str, age_days: float = 0.0, handoff_status: str = "closed") -> None:
+    from bot.hub.consumer import store_event
+
     app_db = stores[0]
     _say(stores, sender, {"event": "user", "text": story}, age_days)
+    # The Hub's copy of the event, as its RabbitMQ consumer stores it in the app database.
+    store_event(app_db, json.dumps({"sender_id": sender, "event": "user", "text": story}).encode())
     with session_scope(app_db) as session:
         session.add(Introduction(sender_id=sender, channel="twilio", consent=True, story=story))
         session.add(Handoff(sender_id=sender, channel="twilio", reason="asked", status=handoff_status,
@@ -64,6 +68,7 @@ def test_erase_person_leaves_nothing_in_any_store(stores):
     assert find_anywhere(["landlord"], app_url=app_db, engines=[tracker, broker])
     report = erase_person("+447700900501", app_url=app_db, tracker_engine=tracker, broker_engine=broker)
     assert report.tracker_events == 1 and report.broker_events == 1 and report.app_rows["handoffs"] == 1
+    assert report.app_rows["hub_feed_events"] == 1
     assert find_anywhere(["landlord", "447700900501"], app_url=app_db, engines=[tracker, broker]) == []
     assert find_anywhere(["someone else entirely"], app_url=app_db, engines=[tracker, broker])
 
