@@ -134,7 +134,13 @@ class RiskDetector(GraphComponent):
             # ... but in a long message that does not read like risk the meaning layer still gives
             # crisis help when at least this sure: a calm goodbye note ("I intend to drink it
             # tonight ... my daughter is not the one to find me") can read like nothing on a forum.
-            "post_meaning_sure_threshold": 0.6,
+            # At 0.6 (session 8) it rated 0.195 of ordinary real posts on the calibration part
+            # high (0.051 without it) and flagged no more suicide-forum posts; at 0.9, 0.061.
+            "post_meaning_sure_threshold": 0.9,
+            # ... and when at least this sure (but below the line above), the safety question: on
+            # the read sets, 7 long hidden disclosures sit between 0.6 and 0.9, four of them
+            # with no other sign ("my UC got sanctioned ... Been to the council three times").
+            "post_meaning_ask_threshold": 0.6,
             # When a risk intent is overruled, the next intent must be at least this sure,
             # otherwise nlu_fallback (keep equal to FallbackClassifier's threshold).
             "fallback_threshold": 0.35,
@@ -242,10 +248,12 @@ class RiskDetector(GraphComponent):
             categories = list(rules.categories)
             if post is not None:
                 level, reasons = self._read_whole(level, reasons, rules, post)
-                if not reads_like_risk and self._sure_despite_post(level, rules, meaning):
-                    level, by_meaning = "high", True
+                raised = self._sure_despite_post(level, rules, meaning) if not reads_like_risk else None
+                if raised:
+                    level, by_meaning = raised, True
+                    how = "sure enough whatever the post layer says" if raised == "high" else "enough to ask"
                     reasons = reasons + [f'it means much the same as "{meaning.nearest}" (meaning layer: '
-                                         f"high {meaning.high:.2f}, sure enough whatever the post layer says)"]
+                                         f"high {meaning.high:.2f}, {how})"]
         if meaning is not None and by_meaning:
             categories = [c for c in lexicon_files.CATEGORIES if c in categories or c in meaning.categories]
         message.set("risk", {
@@ -281,11 +289,18 @@ class RiskDetector(GraphComponent):
             return len(self._meaning.encoder.tokenizer.pieces(text[:4000])) > PART_TOKENS
         return len(text) > 4 * PART_TOKENS
 
-    def _sure_despite_post(self, level: str, rules: RiskAssessment, meaning: MeaningAssessment | None) -> bool:
-        """A calm goodbye in a long message may read like nothing on a forum: a sure meaning layer
-        still gives crisis help (the false highs on long ordinary posts sat just over 0.4)."""
-        return (meaning is not None and level != "high" and not rules.set_aside
-                and meaning.high >= self._config["post_meaning_sure_threshold"])
+    def _sure_despite_post(self, level: str, rules: RiskAssessment,
+                           meaning: MeaningAssessment | None) -> str | None:
+        """A calm goodbye in a long message may read like nothing on a forum: a very sure meaning
+        layer still gives crisis help, a fairly sure one asks the safety question. Returns the
+        raised level, or None. (Crisis help from 0.6 made one long ordinary post in five high.)"""
+        if meaning is None or level == "high" or rules.set_aside:
+            return None
+        if meaning.high >= self._config["post_meaning_sure_threshold"]:
+            return "high"
+        if level == "none" and meaning.high >= self._config["post_meaning_ask_threshold"]:
+            return "possible"
+        return None
 
     def _read_whole(self, level: str, reasons: list[str], rules: RiskAssessment, post: float) -> tuple[str, list[str]]:
         """The post layer's say on a long message (see postlayer.py)."""

@@ -13,6 +13,7 @@ import yaml
 
 from bot.config import REPO_ROOT
 from bot.coproduction import candidate as cand
+from bot.coproduction.data_files import read_responses
 from bot.coproduction.models import Proposal
 from bot.coproduction.proposals import approve, find_reply
 from bot.store.db import migrate, session_scope
@@ -27,9 +28,9 @@ NEW_WORDS = ("Hello, I'm the Living Well assistant, and the group helped write t
 
 
 def consent_line(repo: Path) -> int:
-    text = (repo / "domain.yml").read_text()
-    lines = text.splitlines()
-    return next(i for i, v in enumerate(lines, start=1) if v.strip() == "utter_ask_consent:") + 1
+    """The line of the web chat's version of the consent question (the SMS version comes first)."""
+    return next(r.line for r in read_responses(repo / "domain.yml", repo)
+                if r.name == "utter_ask_consent" and r.channel is None)
 
 
 def test_a_tried_and_approved_change_is_used_by_the_running_assistant_without_a_restart(trained_model, tmp_path):
@@ -39,7 +40,7 @@ def test_a_tried_and_approved_change_is_used_by_the_running_assistant_without_a_
     app_db = f"sqlite:///{tmp_path / 'app.db'}"
     migrate(app_db)
     line = consent_line(repo)
-    assert find_reply(repo, "utter_ask_consent", line).text.startswith("Hello, I'm the Living Well assistant")
+    assert find_reply(repo, "utter_ask_consent", line).text.startswith("Hi, I'm the Living Well assistant")
 
     with session_scope(app_db) as session:
         proposal = Proposal(kind="reply", target_file="domain.yml", target="utter_ask_consent", target_line=line,
@@ -68,7 +69,8 @@ def test_a_tried_and_approved_change_is_used_by_the_running_assistant_without_a_
             proposal = session.get(Proposal, proposal_id)
             approve(session, proposal, "lee", repo)
         domain = yaml.safe_load((repo / "domain.yml").read_text())
-        assert domain["responses"]["utter_ask_consent"][0]["text"] == NEW_WORDS
+        [web] = [v for v in domain["responses"]["utter_ask_consent"] if "channel" not in v]
+        assert web["text"] == NEW_WORDS
         assert "Proposed-by: vol" in last_commit(repo) and "Reviewed-by: lee" in last_commit(repo)
         live = cand.go_live(repo, Path(status.model), proposal_id)
         asyncio.run(cand.load_into_rasa(stack.rasa_url, stack.token, live))

@@ -117,6 +117,9 @@ def test_alembics_migration_engine(tmp_path, caplog):
     with session_scope(url) as session:
         session.add(Handoff(sender_id="web-hidden-3", channel="webchat", reason="asked", status="waiting",
                             summary={}, contact_preference=f"text me on {PHONE}"))
+    # Later migrations rebuild the handoffs table on the way down (SQLite), which would drop the
+    # refusing trigger: step down to 0026 first.
+    command.downgrade(alembic_config(url), "0026_protect_phones")
     _refuse(get_engine(url), "handoffs", "UPDATE")
     with pytest.raises(Exception) as caught:
         command.downgrade(alembic_config(url), "0025_consent_wording")
