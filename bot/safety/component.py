@@ -134,13 +134,16 @@ class RiskDetector(GraphComponent):
             # ... but in a long message that does not read like risk the meaning layer still gives
             # crisis help when at least this sure: a calm goodbye note ("I intend to drink it
             # tonight ... my daughter is not the one to find me") can read like nothing on a forum.
-            # At 0.6 (session 8) it rated 0.195 of ordinary real posts on the calibration part
-            # high (0.051 without it) and flagged no more suicide-forum posts; at 0.9, 0.061.
+            # Calibration part (1,276 ordinary posts, 141 suicide-forum posts): at 0.6 (session 8)
+            # ordinary posts rated high 0.189 (0.049 without it), suicide-forum posts flagged
+            # 0.929 either way; at 0.9, 0.058.
             "post_meaning_sure_threshold": 0.9,
-            # ... and when at least this sure (but below the line above), the safety question: on
-            # the read sets, 7 long hidden disclosures sit between 0.6 and 0.9, four of them
-            # with no other sign ("my UC got sanctioned ... Been to the council three times").
-            "post_meaning_ask_threshold": 0.6,
+            # ... and when at least this sure (but below the line above), the safety question. On
+            # the read sets (written) 7 long hidden disclosures sit between 0.6 and 0.9, four with
+            # no other sign. On real posts it flags no more suicide-forum posts at any setting,
+            # and asks ordinary posts: 0.6 -> flagged 0.251, 0.7 -> 0.187, 0.8 -> 0.150 (0.135
+            # without it). 0.8 keeps the question for the surest of them, at the bar's edge.
+            "post_meaning_ask_threshold": 0.8,
             # When a risk intent is overruled, the next intent must be at least this sure,
             # otherwise nlu_fallback (keep equal to FallbackClassifier's threshold).
             "fallback_threshold": 0.35,
