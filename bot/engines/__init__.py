@@ -6,8 +6,14 @@ server requests (``action_calls``) and the honest reply when a step cannot run a
 (``action_failures``).
 """
 
+import sys
+
 from bot.engines.action_calls import install as _install_action_retries
 from bot.engines.action_failures import install as _install_honest_failures
 
 _install_action_retries()
-_install_honest_failures()
+# Inside a Rasa server its agent (and so Rasa's actions) is loaded before the stores are; the
+# ``bot`` command line imports this package too, and must not pay for loading Rasa's actions
+# (about 2.5 s). RetryingSQLTrackerStore installs it as well, whichever is first.
+if "rasa.core.actions.action" in sys.modules:
+    _install_honest_failures()

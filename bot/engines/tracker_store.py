@@ -48,6 +48,9 @@ class RetryingSQLTrackerStore(SQLTrackerStore):
         # Rasa creates its engine without hide_parameters: a failed save would show the events'
         # JSON (the person's words) in the error Rasa logs.
         hiding_parameters(self.engine)
+        from bot.engines.action_failures import install as install_honest_failures
+
+        install_honest_failures()  # only Rasa servers make a tracker store (see bot/engines/__init__.py)
 
     async def _retrying(self, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
         deadline = time.monotonic() + self.retry_seconds

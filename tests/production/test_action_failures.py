@@ -15,9 +15,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-import bot.engines  # noqa: F401 - installs the wrappers, as Rasa does when it loads endpoints.yml
 from bot.config import REPO_ROOT
-from bot.engines.action_failures import tell_the_person
+from bot.engines.action_failures import install, tell_the_person
+
+install()  # as a Rasa server does when it loads endpoints.yml (bot/engines/__init__.py)
 
 DOMAIN = Domain.load(str(REPO_ROOT / "domain.yml"))
 NLG = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
