@@ -67,6 +67,18 @@ def _keyed(figs: list[Figures], name: str) -> Section:
     return Section(name, "", labels, values)
 
 
+def part_weeks(figs: list[Figures], names: list[str]) -> str:
+    """Name the weeks a period holds only part of, so a short first or last week is not read as a drop."""
+    parts = []
+    for fig, name in zip(figs, names, strict=True):
+        for monday, _ in fig.per_week:
+            first = date.fromisoformat(monday)
+            days = (min(fig.end, first + timedelta(days=6)) - max(fig.start, first)).days + 1
+            if days < 7:
+                parts.append(f"{monday} ({'1 day' if days == 1 else f'{days} days'} of {name})")
+    return ("Part-weeks, counted only for the days inside the period: " + "; ".join(parts) + ".") if parts else ""
+
+
 def _no_data(value: Any) -> Any:
     """A median or rate with nothing to count from is "none yet", never read as "suppressed"."""
     return "none yet" if value is None else value
@@ -93,7 +105,7 @@ def sections(figs: list[Figures]) -> list[Section]:
                                   [w for w, _ in f.per_week], [n for _, n in f.per_week]) for k, f in enumerate(figs)]
     weeks.labels = sorted({w for f in figs for w, _ in f.per_week})
     weeks.values = [[dict(f.per_week).get(w, "") for w in weeks.labels] for f in figs]
-    add(weeks, "Introductions per week (weeks start on Monday)", chart=False)
+    add(weeks, "Introductions per week (weeks start on Monday)", chart=False, note=part_weeks(figs, names))
     months = Section("per_month", "", sorted({m for f in figs for m, _ in f.per_month}), [])
     months.values = [[dict(f.per_month).get(m, "") for m in months.labels] for f in figs]
     add(months, "Introductions per month", chart=False)

@@ -103,3 +103,18 @@ def test_dates_that_do_not_work_are_refused_plainly(console):
     answer = staff.page("/insights?from=2026-03-31&to=2026-03-01")
     assert answer.status_code == 400 and "start on or before" in answer.text
     assert staff.page("/insights?from=yesterday").status_code == 400
+
+
+def test_part_weeks_are_named_so_a_short_week_is_not_read_as_a_drop():
+    from bot.insights.figures import Figures
+    from bot.insights.page import part_weeks
+
+    a = Figures(start=date(2026, 3, 16), end=date(2026, 3, 31),
+                per_week=[("2026-03-16", 84), ("2026-03-23", 85), ("2026-03-30", 24)])
+    b = Figures(start=date(2026, 3, 1), end=date(2026, 3, 15),
+                per_week=[("2026-02-23", 10), ("2026-03-02", 86), ("2026-03-09", 81)])
+    note = part_weeks([a, b], ["A", "B"])
+    assert note == ("Part-weeks, counted only for the days inside the period: 2026-03-30 (2 days of A); "
+                    "2026-02-23 (1 day of B).")
+    whole = Figures(start=date(2026, 3, 2), end=date(2026, 3, 15), per_week=[("2026-03-02", 5), ("2026-03-09", 6)])
+    assert part_weeks([whole], ["A"]) == ""
