@@ -67,6 +67,9 @@ class Settings:
     # then run `bot purge` yourself) and how long a quiet conversation is kept.
     purge_interval_seconds: float = 3600.0
     retention_days: int = 180
+    # How often the Hub console looks for risk the assistant saw but could not queue (the action
+    # server or database down at the time; bot/hub/risk_watch.py). 0 = never.
+    risk_watch_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -107,6 +110,7 @@ class Settings:
             data_key=_env("LWFD_DATA_KEY", base.data_key),
             purge_interval_seconds=float(_env("LWFD_PURGE_INTERVAL_SECONDS", str(base.purge_interval_seconds))),
             retention_days=int(_env("LWFD_RETENTION_DAYS", str(base.retention_days))),
+            risk_watch_seconds=float(_env("LWFD_RISK_WATCH_SECONDS", str(base.risk_watch_seconds))),
         )
 
     @property

@@ -119,6 +119,34 @@ def request_handoff(sender_id: str, channel: str, reason: str, slots: Mapping[st
         return int(row.id)
 
 
+def flag_risk_seen(sender_id: str, channel: str, risk: Mapping[str, Any], *, promise: Promise,
+                   url: str | None = None) -> int:
+    """Queue the person urgent for risk the assistant saw but could not pass on (the Hub's risk
+    watch). Unlike ``request_handoff`` it keeps whatever an open handoff already holds and only
+    adds the risk: the watch knows the message, not the rest of the conversation."""
+    record = dict(risk)
+    with session_scope(url) as session:
+        row = session.execute(
+            select(Handoff)
+            .where(Handoff.sender_id == sender_id, Handoff.status.in_(("waiting", "claimed")))
+            .order_by(Handoff.id.desc())
+        ).scalars().first()
+        if row is None:
+            row = Handoff(sender_id=sender_id, channel=channel or "rest", reason="risk", status="waiting",
+                          summary={}, promise=promise.text)
+            session.add(row)
+        row.reason = "risk"
+        row.urgent = True
+        row.risk_level = "high"
+        summary = dict(row.summary or {})
+        summary["risk"] = merge_history(summary.get("risk"), record)
+        summary["risk_level"] = "high"
+        row.summary = summary
+        session.flush()
+        logger.warning("Handoff %s queued urgent by the Hub's risk watch", row.id)
+        return int(row.id)
+
+
 def current_promise(channel: str, at: datetime | None = None, *, wish_text: str | None = None,
                     gave_contact: bool = False) -> Promise:
     """The promise for now, asking the Hub's hours, who is on duty, and what the person asked."""

@@ -75,6 +75,8 @@ def create_app(settings: Settings, *, cookie_secure: bool | None = None) -> Sani
         _consume_feed(app, settings)
     if settings.purge_interval_seconds > 0:
         _purge_on_a_timer(app, settings)
+    if settings.risk_watch_seconds > 0:
+        _watch_risk_on_a_timer(app, settings)
     return app
 
 
@@ -96,6 +98,16 @@ def _purge_on_a_timer(app: Sanic, settings: Settings) -> None:
 
     async def start(app: Sanic, _loop: Any) -> None:
         app.add_task(purge_every(settings, settings.purge_interval_seconds), name="hub_retention_purge")
+
+    app.register_listener(start, "after_server_start")
+
+
+def _watch_risk_on_a_timer(app: Sanic, settings: Settings) -> None:
+    """Risk the assistant saw while its action server or database was down still reaches the queue."""
+    from bot.hub.risk_watch import watch_every
+
+    async def start(app: Sanic, _loop: Any) -> None:
+        app.add_task(watch_every(settings, settings.risk_watch_seconds), name="hub_risk_watch")
 
     app.register_listener(start, "after_server_start")
 

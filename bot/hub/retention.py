@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 PURGE_LOCK_KEY = 5_021_029  # the PostgreSQL advisory lock held while one console purges
 DECLINED_AFTER = timedelta(hours=24)  # utter_consent_declined says the chat is deleted after a day
 _local = threading.Lock()  # other databases: one purge at a time in this process
+_locks: dict[int, threading.Lock] = {}
 
 
 @dataclass(frozen=True)
@@ -53,30 +54,39 @@ def _sqlite_path(url: str) -> Path | None:
 @contextmanager
 def purge_lock(url: str) -> Iterator[bool]:
     """Yields True when this process may purge now, False while another holds the lock (skip)."""
+    with single_runner(url, PURGE_LOCK_KEY, "purge-lock", _local) as mine:
+        yield mine
+
+
+@contextmanager
+def single_runner(url: str, key: int, suffix: str, local: threading.Lock | None = None) -> Iterator[bool]:
+    """Yields True when this process may do the timed job ``key`` now, False while another
+    console is doing it: a PostgreSQL advisory lock, or a lock file next to a SQLite database."""
     if url.startswith("postgresql"):
         with get_engine(url).connect() as conn:
-            mine = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PURGE_LOCK_KEY}).scalar())
+            mine = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
             conn.commit()
             try:
                 yield mine
             finally:
                 if mine:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PURGE_LOCK_KEY})
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                     conn.commit()
         return
     path = _sqlite_path(url)
     if path is None:
-        mine = _local.acquire(blocking=False)
+        lock = local or _locks.setdefault(key, threading.Lock())
+        mine = lock.acquire(blocking=False)
         try:
             yield mine
         finally:
             if mine:
-                _local.release()
+                lock.release()
         return
     import fcntl
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{path}.purge-lock", "a+b") as handle:  # flock: released if the process dies
+    with open(f"{path}.{suffix}", "a+b") as handle:  # flock: released if the process dies
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

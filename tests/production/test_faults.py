@@ -10,12 +10,15 @@ import json
 import threading
 import time
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
 
 from bot.channels.fake_twilio import signed_webhook, webhook_params
+from bot.config import Settings
+from bot.hub.risk_watch import GRACE, watch_once
 from tests.production.conftest import SMS_PUBLIC_URL, TWILIO_TOKEN
 from tests.production.test_replicas import feed_user_texts, turns_never_overlap, user_texts
 from tests.support.engines import wait_until
@@ -71,13 +74,35 @@ def test_the_action_server_down_for_a_turn(cluster):
         assert "places that might help" not in reply
         assert reply.count("couldn't take that in") == 1 and "send it" in reply
         assert user_texts(a.tracker(person))[-1] == "my neighbour plays loud music every night"
-        crisis = a.say(sender("noactions-crisis"), "i want to end my life tonight")
+        disclosed = sender("noactions-crisis")
+        crisis = a.say(disclosed, "i want to end my life tonight")
         assert all(number in crisis for number in CRISIS_NUMBERS)
         assert "couldn't take that in" not in crisis  # never "send it again" after a disclosure
+        # No action server, so no urgent queue row from action_crisis_followup: the Hub's risk
+        # watch finds the message in the feed and queues it (bot/hub/risk_watch.py).
+        assert not _urgent_rows(cluster.app_db, disclosed)
+        assert wait_until(lambda: feed_user_texts(cluster.app_db, [disclosed])[disclosed] or None, seconds=60)
+        current = Settings(database_url=cluster.app_db, event_broker_url=cluster.engines.amqp_url)
+        later = datetime.now(timezone.utc).replace(tzinfo=None) + GRACE
+        assert watch_once(current, 0, now=later)[1] >= 1
+        [(risk_level, words)] = _urgent_rows(cluster.app_db, disclosed)
+        assert risk_level == "high" and words == "i want to end my life tonight"
     finally:
         a.start_actions()
         a.wait_actions()
     assert "places that might help" in a.say(person, "my neighbour plays loud music every night")
+
+
+def _urgent_rows(url: str, person: str) -> list[tuple[str, str]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT risk_level, summary FROM handoffs WHERE sender_id = :s AND urgent"),
+                                {"s": person}).all()
+    finally:
+        engine.dispose()
+    return [(level, (json.loads(summary) if isinstance(summary, str) else summary)["risk"]["words"])
+            for level, summary in rows]
 
 
 def test_postgresql_briefly_unreachable_loses_nothing(cluster):
