@@ -58,6 +58,15 @@ def _latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def _asked_which_already(tracker: Tracker) -> bool:
+    """True when the last thing the assistant said was "Sorry, which one?": a second reply we
+    cannot read moves the introduction on rather than asking a third time."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action") == "utter_offer_which"
+    return False
+
+
 def _is_story(tracker: Tracker, text: str) -> bool:
     return answers.looks_like_story(text, intent=_latest_intent(tracker),
                                     has_need=bool(latest_entity_values(tracker, "need")))
@@ -232,7 +241,7 @@ class ValidateIntroductionForm(FormValidationAction):
             new = [c for c in latest_entity_values(tracker, "strength")
                    if c not in (tracker.get_slot("strengths") or [])]
             result["strengths"] = _merge(tracker.get_slot("strengths"), new)
-            if new and _just_asked(tracker, "strengths_text"):
+            if new and _just_asked(tracker, "strengths_text") and tracker.get_slot("offer_choice") is not None:
                 result.update(self._offer_for_interest(new, dispatcher, tracker))
         return result
 
@@ -295,6 +304,35 @@ class ValidateIntroductionForm(FormValidationAction):
             dispatcher.utter_message(response="utter_offer_chosen", offer=choice["text"])
             return {"offer_choice": choice["name"]}
         if answers.is_skip(text) or answers.yes_or_no(text) == "no":
+            dispatcher.utter_message(response="utter_offer_none")
+            return {"offer_choice": "none"}
+        return self._more_at_the_offers(text, dispatcher, tracker)
+
+    def _more_at_the_offers(self, text: str, dispatcher: CollectingDispatcher,
+                            tracker: Tracker) -> dict[str, Any]:
+        """Words at the offers that choose none of them: more of the story ("it's for my dad,
+        he's stopped going out"), or what the person enjoys ("I like gardening"). They are
+        kept with the story, never lost; if they say something new to match, the offers are
+        searched again for it; otherwise the introduction goes on. A short reply we cannot
+        read is asked about once, then the introduction goes on too."""
+        known_needs = list(tracker.get_slot("needs") or [])
+        known_strengths = list(tracker.get_slot("strengths") or [])
+        new = [c for c in latest_entity_values(tracker, "need") if c not in known_needs]
+        new += [c for c in latest_entity_values(tracker, "strength") if c not in known_strengths]
+        if new or _is_story(tracker, text) or answers.who_for(text) is not None:
+            story = tracker.get_slot("story")
+            told = text if story in (None, SKIPPED) else f"{story}\n{text}"
+            result: dict[str, Any] = self._story_updates(told, tracker)
+            if answers.who_for(text) == "someone_else" and tracker.get_slot("introducer") is None:
+                result["introducer"] = "someone_else"
+            if new:
+                dispatcher.utter_message(response="utter_offer_told_more")
+                result["offer_choice"] = None  # asked again: offers searched for what they said
+            else:
+                dispatcher.utter_message(response="utter_offer_kept_story")
+                result["offer_choice"] = "none"
+            return result
+        if _asked_which_already(tracker):
             dispatcher.utter_message(response="utter_offer_none")
             return {"offer_choice": "none"}
         dispatcher.utter_message(response="utter_offer_which")

@@ -65,10 +65,14 @@ def required_slots(slots: Mapping[str, Any], *, returning: bool = False,
         order.append("resume_choice")
     order.append("consent")
     order.append("story")
-    if offers_enabled:
-        order.append("offer_choice")
     if slots.get("consent") == "no":
-        return order
+        return order + (["offer_choice"] if offers_enabled else [])
+    # Offers come as soon as something is known that they can fit (a need, or what the person
+    # enjoys). "It's for my dad" alone says nothing to match: then the offers wait until the
+    # person has said what is going on or what matters, and come last if nothing ever is.
+    offers_now = offers_enabled and (_knows_something(slots) or slots.get("offer_choice") is not None)
+    if offers_now:
+        order.append("offer_choice")
     order.append("introducer")
     if slots.get("introducer") == "someone_else":
         order += ["relationship", "person_agrees", "introducer_contact", "person_contact"]
@@ -76,10 +80,17 @@ def required_slots(slots: Mapping[str, Any], *, returning: bool = False,
     order += ["what_matters", "strengths_text", "connections"]
     if slots.get("introducer") == "someone_else":
         order.append("carer_support")
+    if offers_enabled and not offers_now:
+        order.append("offer_choice")
     order.append("summary_confirmed")
     if slots.get("summary_confirmed") == "change":
         order.append("summary_part")
     return order
+
+
+def _knows_something(slots: Mapping[str, Any]) -> bool:
+    """True when the offers have something to fit: a need, a strength, or offers already shown."""
+    return bool(slots.get("needs") or slots.get("strengths") or slots.get("offers_given"))
 
 
 def previous_question(asked: list[str], current: str | None) -> str | None:

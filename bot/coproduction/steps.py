@@ -14,6 +14,11 @@ STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("The person's story, what matters, strengths and who is around", (
         "utter_ask_story", "utter_ask_what_matters", "utter_ask_strengths_text", "utter_ask_connections",
         "utter_thanks_for_sharing", "utter_skipped", "utter_story_too_short", "utter_long_message")),
+    ("Ideas for support (offers)", (
+        "utter_offers_first", "utter_offers_more", "utter_offers_nearer", "utter_offers_choose",
+        "utter_offer_a_person", "utter_no_offers_found", "utter_offer_none", "utter_offer_no_more",
+        "utter_offer_for_interest", "utter_offer_for_interest_them", "utter_offer_chosen",
+        "utter_offer_which", "utter_offer_told_more", "utter_offer_kept_story")),
     ("Checking the summary", ("utter_ask_summary_part",)),
     ("Stopping, starting again, goodbye", (
         "utter_confirm_stop", "utter_carry_on", "utter_stopped", "utter_start_again", "utter_goodbye",

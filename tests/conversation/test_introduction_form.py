@@ -14,11 +14,15 @@ from actions.introduction_form import ValidateIntroductionForm
 
 
 def _tracker(text: str, *, intent: str = "share_story", needs: tuple[str, ...] = (), slots: dict | None = None,
-             requested: str | None = None, asked: tuple[str, ...] = (), active: bool = True) -> Tracker:
+             requested: str | None = None, asked: tuple[str, ...] = (), active: bool = True,
+             strengths: tuple[str, ...] = (), said_last: str | None = None) -> Tracker:
     entities = [{"entity": "need", "value": n} for n in needs]
+    entities += [{"entity": "strength", "value": s} for s in strengths]
     values: dict[str, Any] = {"requested_slot": requested, "needs": [], "strengths": []}
     values.update(slots or {})
     events = [{"event": "slot", "name": "requested_slot", "value": name} for name in asked]
+    if said_last:
+        events += [{"event": "bot", "text": "...", "metadata": {"utter_action": said_last}}]
     events += [{"event": "user", "text": text}]
     return Tracker("someone", values, {"text": text, "intent": {"name": intent}, "entities": entities},
                    events, False, None, {"name": "introduction_form"} if active else {}, "action_listen")
@@ -86,6 +90,54 @@ def test_a_postcode_at_the_offers_searches_nearer():
     tracker = _tracker("SE5 8AZ", requested="offer_choice", slots={"offers_given": shown})
     result, _ = _validate("validate_offer_choice", "SE5 8AZ", tracker)
     assert result == {"offer_choice": None, "postcode": "SE5 8AZ"}
+
+
+SHOWN = [{"id": "a", "name": "Garden Club", "text": "Garden Club", "round": 1},
+         {"id": "b", "name": "Money Advice", "text": "Money Advice", "round": 1}]
+
+
+def test_the_story_told_at_the_offers_is_kept_and_the_offers_searched_again_for_what_is_new():
+    text = "it's for my dad really, he's stopped going out since the summer and he's lonely"
+    tracker = _tracker(text, intent="introduce_other", needs=("connection",), requested="offer_choice",
+                       slots={"offers_given": SHOWN, "needs": ["money"], "story": "behind on the rent"})
+    result, said = _validate("validate_offer_choice", text, tracker)
+    assert result["offer_choice"] is None  # asked again, with offers for what was just said
+    assert result["story"] == f"behind on the rent\n{text}"
+    assert result["needs"] == ["money", "connection"] and result["introducer"] == "someone_else"
+    assert said == ["utter_offer_told_more"]
+
+
+def test_what_they_enjoy_at_the_offers_is_used():
+    tracker = _tracker("i like gardening", intent="tell_strengths", strengths=("gardening",),
+                       requested="offer_choice", slots={"offers_given": SHOWN, "needs": ["money"], "story": "rent"})
+    result, said = _validate("validate_offer_choice", "i like gardening", tracker)
+    assert result["offer_choice"] is None and result["strengths"] == ["gardening"]
+    assert said == ["utter_offer_told_more"]
+
+
+def test_more_story_with_nothing_new_to_match_is_kept_and_the_introduction_goes_on():
+    text = "he used to be so chatty, it's hard to watch him like this"
+    tracker = _tracker(text, requested="offer_choice",
+                       slots={"offers_given": SHOWN, "needs": ["connection"], "story": "my dad is lonely"})
+    result, said = _validate("validate_offer_choice", text, tracker)
+    assert result["offer_choice"] == "none" and result["story"].endswith(text)
+    assert said == ["utter_offer_kept_story"]
+
+
+def test_a_short_reply_we_cannot_read_is_asked_about_once_then_the_introduction_goes_on():
+    tracker = _tracker("hmm", intent="nlu_fallback", requested="offer_choice", slots={"offers_given": SHOWN})
+    result, said = _validate("validate_offer_choice", "hmm", tracker)
+    assert result == {"offer_choice": None} and said == ["utter_offer_which"]
+    tracker = _tracker("hmm", intent="nlu_fallback", requested="offer_choice", slots={"offers_given": SHOWN},
+                       said_last="utter_offer_which")
+    result, said = _validate("validate_offer_choice", "hmm", tracker)
+    assert result == {"offer_choice": "none"} and said == ["utter_offer_none"]
+
+
+def test_a_number_at_the_offers_still_chooses():
+    tracker = _tracker("2", intent="nlu_fallback", requested="offer_choice", slots={"offers_given": SHOWN})
+    result, said = _validate("validate_offer_choice", "2", tracker)
+    assert result == {"offer_choice": "Money Advice"} and said == ["utter_offer_chosen"]
 
 
 def test_nobody_around_adds_loneliness_but_family_words_add_no_need():
