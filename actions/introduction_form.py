@@ -328,6 +328,7 @@ class ValidateIntroductionForm(FormValidationAction):
             if new:
                 dispatcher.utter_message(response="utter_offer_told_more")
                 result["offer_choice"] = None  # asked again: offers searched for what they said
+                result["offer_focus"] = new
             else:
                 dispatcher.utter_message(response="utter_offer_kept_story")
                 result["offer_choice"] = "none"

@@ -20,15 +20,25 @@ logger = logging.getLogger(__name__)
 
 
 def next_offers(tracker: Tracker) -> list[dict]:
-    """Offers not shown yet (for this postcode), for the needs and strengths told so far."""
+    """Offers not shown yet (for this postcode), for the needs and strengths told so far; what
+    the person has just added at the offers ("I like gardening", ``offer_focus``) comes first."""
     given = list(tracker.get_slot("offers_given") or [])
     postcode = tracker.get_slot("postcode")
     round_number = 1 + max((int(o.get("round", 1)) for o in given), default=0)
-    return find_offers(
-        list(tracker.get_slot("needs") or []), list(tracker.get_slot("strengths") or []), now(),
-        channel=channel_of(tracker), postcode=postcode,
-        exclude_ids=[o["id"] for o in given if o.get("postcode") == postcode], round_number=round_number,
-    )
+    needs = list(tracker.get_slot("needs") or [])
+    strengths = list(tracker.get_slot("strengths") or [])
+    exclude = [o["id"] for o in given if o.get("postcode") == postcode]
+    focus = list(tracker.get_slot("offer_focus") or [])
+    found: list[dict] = []
+    if focus:
+        found = find_offers([c for c in needs if c in focus], [c for c in strengths if c in focus], now(),
+                            channel=channel_of(tracker), postcode=postcode, exclude_ids=exclude,
+                            round_number=round_number)
+    if len(found) < 3:
+        found += find_offers(needs, strengths, now(), channel=channel_of(tracker), postcode=postcode,
+                             exclude_ids=exclude + [o["id"] for o in found], round_number=round_number,
+                             limit=3 - len(found))
+    return found
 
 
 def interest_offer(tracker: Tracker, strengths: list[str]) -> dict | None:
@@ -86,7 +96,7 @@ class ActionAskOfferChoice(Action):
                                      place=postcode or "", heard=heard, buttons=buttons)
         if not given and _worker_on_duty(channel):
             dispatcher.utter_message(response="utter_offer_a_person")
-        return [SlotSet("offers_given", given + offers)]
+        return [SlotSet("offers_given", given + offers), SlotSet("offer_focus", None)]
 
 
 def _worker_on_duty(channel: str) -> bool:

@@ -104,6 +104,7 @@ def test_the_story_told_at_the_offers_is_kept_and_the_offers_searched_again_for_
     assert result["offer_choice"] is None  # asked again, with offers for what was just said
     assert result["story"] == f"behind on the rent\n{text}"
     assert result["needs"] == ["money", "connection"] and result["introducer"] == "someone_else"
+    assert result["offer_focus"] == ["connection"]  # the next offers lead with what was just said
     assert said == ["utter_offer_told_more"]
 
 
@@ -112,6 +113,7 @@ def test_what_they_enjoy_at_the_offers_is_used():
                        requested="offer_choice", slots={"offers_given": SHOWN, "needs": ["money"], "story": "rent"})
     result, said = _validate("validate_offer_choice", "i like gardening", tracker)
     assert result["offer_choice"] is None and result["strengths"] == ["gardening"]
+    assert result["offer_focus"] == ["gardening"]
     assert said == ["utter_offer_told_more"]
 
 
