@@ -61,6 +61,9 @@ class Triage:
         return self.words[0] if self.words else None
 
 
+MESSAGE_WORDS = 120  # characters of a whole message shown on a queue row
+
+
 def quoted_words(reason: str) -> list[str]:
     """The person's words in a rule reason (``suicide (high): "end it"`` gives ``end it``)."""
     match = _RULE_REASON.match(reason.strip())
@@ -94,6 +97,7 @@ def assess(risks: Iterable[Mapping[str, Any]], *, urgent: bool = False, level: s
     best = NONE
     seen: set[str] = set()
     order = 0
+    message_words: list[str] = []  # the whole message, where no rule quoted the person's words
     for risk in risks:
         if not isinstance(risk, Mapping):
             continue
@@ -102,6 +106,13 @@ def assess(risks: Iterable[Mapping[str, Any]], *, urgent: bool = False, level: s
         reasons = [str(r) for r in risk.get("reasons") or []]
         if risk_level == "none":
             continue
+        said = str(risk.get("words") or "").strip()
+        if said and not any(quoted_words(r) for r in reasons):
+            # The meaning layer quotes an invented example, not the person: show what they
+            # wrote, so a worker can tell a real disclosure from a false alarm at a glance.
+            short = said if len(said) <= MESSAGE_WORDS else said[:MESSAGE_WORDS].rsplit(" ", 1)[0] + "…"
+            if short not in message_words:
+                message_words.append(short)
         if not reasons:
             best = min(best, _reason_tier("", risk_level, categories))
             continue
@@ -125,6 +136,7 @@ def assess(risks: Iterable[Mapping[str, Any]], *, urgent: bool = False, level: s
         for said in quoted_words(reason):
             if said not in words:
                 words.append(said)
+    words += [w for w in message_words if w not in words]
     strongest = {PLAN_OR_MEANS: "high", HIGH: "high", POSSIBLE: "possible"}.get(best, level or "none")
     return Triage(best, strongest, reasons, words)
 

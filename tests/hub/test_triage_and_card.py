@@ -50,6 +50,19 @@ def test_every_reason_is_kept_most_serious_first_with_the_persons_words():
     assert "I want to end it" not in verdict.words  # the meaning layer's example is not their words
 
 
+def test_a_meaning_layer_alarm_shows_what_the_person_wrote_not_the_example():
+    # As request_handoff stores it: the reasons, and the message itself under "words".
+    stored = {**BY_MEANING, "level": "high", "words": "He's stopped going out since the summer and he just "
+                                                      "sits in his chair all day, mum died in the spring and "
+                                                      "he has not been the same since then"}
+    verdict = triage.assess([stored])
+    assert verdict.strongest_words.startswith("He's stopped going out") and verdict.strongest_words.endswith("…")
+    assert len(verdict.strongest_words) <= triage.MESSAGE_WORDS + 1
+    # A rule's quoted words still come first.
+    verdict = triage.assess([stored, {**MEANS_AT_HAND, "words": "i'm sat on the bridge"}])
+    assert verdict.words[0] == "sat on the bridge" and verdict.words[1].startswith("He's stopped")
+
+
 def test_an_urgent_handoff_without_reasons_still_ranks_as_high():
     assert triage.assess([], urgent=True).tier == triage.HIGH
     assert triage.assess([], level="possible").tier == triage.POSSIBLE
