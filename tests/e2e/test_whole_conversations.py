@@ -75,7 +75,7 @@ def _turns(events: list[dict[str, Any]]) -> list[list[str]]:
     return turns
 
 
-def _wait_for_turns(stack: RasaStack, candidates: list[str], count: int, seconds: float = 120.0) -> list[list[str]]:
+def _wait_for_turns(stack: RasaStack, candidates: list[str], count: int, seconds: float = 240.0) -> list[list[str]]:
     """Wait until the tracker holds ``count`` messages, the last one answered."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -123,11 +123,26 @@ def test_the_sets_are_big_enough_and_cover_both_channels():
 KNOWN_ALARMS: set[str] = set()
 
 
+# Conversations are played a few at a time, as people arrive at once: each is still one
+# person's messages in order, each message answered before the next (the suite took 9 minutes
+# playing them one after another).
+AT_ONCE = 4
+
+
+def _run_all(stack: RasaStack, webhook: str, conversations: list[dict[str, Any]],
+             start: int = 0) -> list[list[list[str]]]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        return list(pool.map(lambda item: _run(stack, webhook, item[1], item[0]),
+                             enumerate(conversations, start=start)))
+
+
 def test_no_ordinary_introduction_gets_a_crisis_reply_or_the_safety_question(channels):
     stack, webhook = channels
     alarmed = []
-    for number, conversation in enumerate(CONVERSATIONS["ordinary"]):
-        turns = _run(stack, webhook, conversation, number)
+    played = _run_all(stack, webhook, CONVERSATIONS["ordinary"])
+    for conversation, turns in zip(CONVERSATIONS["ordinary"], played, strict=True):
         for text, actions in zip(conversation["turns"], turns, strict=True):
             if ALARMS & set(actions):
                 alarmed.append((conversation["channel"], text, sorted(ALARMS & set(actions))))
@@ -137,8 +152,8 @@ def test_no_ordinary_introduction_gets_a_crisis_reply_or_the_safety_question(cha
 def test_every_disclosure_gets_the_crisis_contacts_in_reply_to_that_message(channels):
     stack, webhook = channels
     missed = []
-    for number, conversation in enumerate(CONVERSATIONS["disclosure"], start=50):
-        turns = _run(stack, webhook, conversation, number)
+    played = _run_all(stack, webhook, CONVERSATIONS["disclosure"], start=50)
+    for conversation, turns in zip(CONVERSATIONS["disclosure"], played, strict=True):
         at = conversation["at"]
         if not CRISIS & set(turns[at]):
             missed.append((conversation["channel"], conversation["turns"][at], turns[at]))
