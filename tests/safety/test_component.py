@@ -213,6 +213,20 @@ def test_meaning_alone_raises_high_and_says_why(detector: RiskDetector) -> None:
     assert risk["categories"] == ["suicide"]  # the kind of risk of the example it is nearest
 
 
+def test_meaning_alone_a_little_over_the_bar_asks_rather_than_gives_crisis_help(detector: RiskDetector) -> None:
+    # "he just sits in his chair" (a daughter about her dad) reached 0.41 and got crisis help.
+    msg = run(with_meaning(detector, 0.45), message("he just sits in his chair", [("share_story", 0.9)]))
+    risk = msg.get("risk")
+    assert risk["level"] == "possible" and msg.get(INTENT)["name"] == "risk_possible"
+    assert any("enough to ask" in r for r in risk["reasons"])
+    # From the crisis bar, crisis help; and a word-list sign with any meaning is still high.
+    assert run(with_meaning(detector, 0.5), message("he just sits in his chair",
+                                                    [("share_story", 0.9)])).get("risk")["level"] == "high"
+    msg = run(with_meaning(detector, 0.45), message("i feel hopeless, i've got the tablets here",
+                                                    [("share_story", 0.9)]))
+    assert msg.get("risk")["level"] == "high"
+
+
 def test_meaning_must_be_surer_to_overrule_a_not(detector: RiskDetector) -> None:
     text = "I'm not suicidal, I just need help with housing"
     msg = run(with_meaning(detector, 0.7, 0.25), message(text, [("share_story", 0.9)]))
