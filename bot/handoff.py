@@ -63,14 +63,18 @@ def make_promise(*, hub_open: bool, workers_on_duty: int, next_contact: str, cha
     return Promise(False, render(name, channel=channel, when=next_contact, how=how))
 
 
+def _open_row(session: Any, sender_id: str) -> Handoff | None:
+    return session.execute(
+        select(Handoff)
+        .where(Handoff.sender_id == sender_id, Handoff.status.in_(("waiting", "claimed")))
+        .order_by(Handoff.id.desc())
+    ).scalars().first()
+
+
 def open_handoff(sender_id: str, url: str | None = None) -> Handoff | None:
     """The person's handoff still waiting or claimed, if any (one at a time per person)."""
     with session_scope(url) as session:
-        return session.execute(
-            select(Handoff)
-            .where(Handoff.sender_id == sender_id, Handoff.status.in_(("waiting", "claimed")))
-            .order_by(Handoff.id.desc())
-        ).scalars().first()
+        return _open_row(session, sender_id)
 
 
 def request_handoff(sender_id: str, channel: str, reason: str, slots: Mapping[str, Any], *,
@@ -87,11 +91,7 @@ def request_handoff(sender_id: str, channel: str, reason: str, slots: Mapping[st
     urgent = level == "high" or facts["risk_level"] == "high"
     summary = dict(facts)
     with session_scope(url) as session:
-        row = session.execute(
-            select(Handoff)
-            .where(Handoff.sender_id == sender_id, Handoff.status.in_(("waiting", "claimed")))
-            .order_by(Handoff.id.desc())
-        ).scalars().first()
+        row = _open_row(session, sender_id)
         if row is None:
             row = Handoff(sender_id=sender_id, channel=channel or "rest", reason=reason, status="waiting")
             session.add(row)
@@ -126,11 +126,7 @@ def flag_risk_seen(sender_id: str, channel: str, risk: Mapping[str, Any], *, pro
     adds the risk: the watch knows the message, not the rest of the conversation."""
     record = dict(risk)
     with session_scope(url) as session:
-        row = session.execute(
-            select(Handoff)
-            .where(Handoff.sender_id == sender_id, Handoff.status.in_(("waiting", "claimed")))
-            .order_by(Handoff.id.desc())
-        ).scalars().first()
+        row = _open_row(session, sender_id)
         if row is None:
             row = Handoff(sender_id=sender_id, channel=channel or "rest", reason="risk", status="waiting",
                           summary={}, promise=promise.text)
