@@ -51,6 +51,43 @@ def yes_or_no(text: str) -> str | None:
     return None
 
 
+# Words after a leading "no" that make it something other than an answer ("no one cares").
+_NOT_AN_ANSWER_AFTER_NO = {"one", "way", "idea", "longer", "more", "matter", "point", "reason", "hope",
+                           "choice", "future", "sleep", "energy", "money", "food", "friends", "family"}
+# Words that make a leading yes or no less than a plain answer ("no, but sometimes I wish...").
+_HEDGES = re.compile(
+    r"\b(but|though|tho|although|except|unless|sometimes|maybe|might|perhaps|not sure|unsure|"
+    r"don'?t know|dunno|idk|not always|used to|kind of|kinda|sort of|a bit|a little|at times|"
+    r"some days|on and off|not now|not right now|yet|anymore|any more)\b",
+    re.IGNORECASE,
+)
+
+
+def safety_answer(text: str, question: str) -> str | None:
+    """'yes' or 'no' when a message plainly answers a safety question, else None.
+
+    Safety questions are answered in full sentences ("No! nobody is suicidal, he is just low"),
+    which the intent classifier reads as a story. A leading yes or no counts as the answer only
+    when nothing hedges it. ``question`` is ``"ending_life"`` ("are you thinking about ending
+    your life?") or ``"safe_now"``/``"carry_on"``: to the first, a leading yes counts even
+    when hedged, because a hedged yes to that question still needs the crisis help."""
+    norm = _normalise(text)
+    words = norm.split()
+    if not words or (len(words) > 1 and words[0] == "no" and words[1] in _NOT_AN_ANSWER_AFTER_NO):
+        return None
+    said = yes_or_no(text)
+    hedged = bool(_HEDGES.search(norm))
+    if said is None and words[0] in {"yes", "yeah", "yep", "yeh", "yea", "yup", "ya"}:
+        said = "yes"
+    if said is None and words[0] in {"no", "nah", "nope"}:
+        said = "no"
+    if said == "yes" and question == "ending_life":
+        return "yes"
+    if said is not None and hedged:
+        return None
+    return said
+
+
 def is_skip(text: str) -> bool:
     """True when the answer means 'skip this question'."""
     return _normalise(text) in _SKIP

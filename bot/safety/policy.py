@@ -11,7 +11,8 @@ above RulePolicy and decides, from the conversation so far (:func:`plan`):
   they say they want to.
 - the answer to a safety question (``affirm``/``deny`` after "are you thinking about ending
   your life?", "are you safe right now?" or "shall we carry on?") is read as that answer even
-  when the person asked for "help" in between.
+  when the person asked for "help" in between, and a sentence that plainly starts with yes or
+  no ("No! nobody is suicidal, he's just low") is that answer too, unless it reads as risk.
 - ``get_help_now``: the contacts, then back to whatever was happening.
 - while a Hub worker holds the conversation (the ``hub_worker`` slot, set by the console when
   a worker claims it: Rasa's supported way for outside code to change a conversation), the
@@ -38,6 +39,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.conversation.answers import safety_answer
+
 FORM = "introduction_form"
 DEACTIVATE = "action_deactivate_loop"
 FOLLOWUP = "action_crisis_followup"
@@ -62,6 +65,20 @@ class View:
     introduction_done: bool = False
     pending: str | None = None  # the safety question this message answers, if any
     crisis_sent_before: bool = False  # the full crisis contacts were sent earlier in this conversation
+    answer: str | None = None  # "yes"/"no" when the words plainly answer the pending question
+
+
+# Intents the words of an answer never override: risk is always heard as risk, and a request
+# for help is always answered.
+_NEVER_OVERRIDDEN = {"risk_high", "risk_possible", "get_help_now", "affirm", "deny"}
+_QUESTION_KIND = {SAFETY_QUESTION: "ending_life", SAFE_NOW_QUESTION: "safe_now", CARRY_ON_QUESTION: "carry_on"}
+
+
+def _said(view: View) -> str | None:
+    """The person's answer as an intent: the classifier's, or a plain yes/no in a sentence."""
+    if view.intent in _NEVER_OVERRIDDEN or view.answer is None:
+        return view.intent
+    return {"yes": "affirm", "no": "deny"}[view.answer]
 
 
 def sequence(view: View) -> tuple[str, ...] | None:
@@ -80,20 +97,21 @@ def sequence(view: View) -> tuple[str, ...] | None:
         return (crisis, FOLLOWUP, *set_aside, SAFE_NOW_QUESTION)
     if view.intent == "get_help_now":  # the contacts, then back to the form if it is running
         return ("utter_help_contacts", FORM) if view.active_loop == FORM else ("utter_help_contacts",)
+    said = _said(view)
     if view.pending == SAFETY_QUESTION:
-        if view.intent == "affirm":
+        if said == "affirm":
             return (crisis, FOLLOWUP, *set_aside, SAFE_NOW_QUESTION)
-        if view.intent == "deny":
+        if said == "deny":
             return ("utter_safety_check_no",) if view.introduction_done else ("utter_safety_check_no", FORM)
     if view.pending == SAFE_NOW_QUESTION:
-        if view.intent == "affirm":
+        if said == "affirm":
             return (CARRY_ON_QUESTION,)
-        if view.intent == "deny":
+        if said == "deny":
             return ("utter_not_safe_now",)
     if view.pending == CARRY_ON_QUESTION:
-        if view.intent == "affirm":
+        if said == "affirm":
             return ("utter_carry_on",) if view.introduction_done else ("utter_carry_on", FORM)
-        if view.intent == "deny":
+        if said == "deny":
             return ("utter_stay_here",)
     return None
 
@@ -130,10 +148,13 @@ def view_of(tracker: DialogueStateTracker) -> View:
     done.reverse()
     crisis_before = any(isinstance(e, ActionExecuted) and e.action_name == "utter_crisis"
                         for e in events[:max(index, 0)])
+    pending = _pending_question(events[:max(index, 0)])
+    text = (message.text or "") if message is not None else ""
+    answer = safety_answer(text, _QUESTION_KIND[pending]) if pending and text else None
     return View(intent=intent, done=tuple(done), active_loop=tracker.active_loop_name,
                 hub_worker=bool(tracker.get_slot("hub_worker")),
                 introduction_done=tracker.get_slot("introduction_done") is True,
-                pending=_pending_question(events[:max(index, 0)]), crisis_sent_before=crisis_before)
+                pending=pending, crisis_sent_before=crisis_before, answer=answer)
 
 
 def _pending_question(events: list[Any]) -> str | None:

@@ -140,3 +140,15 @@ def test_postcodes(text, expected):
 ])
 def test_contact_details(text, expected):
     assert answers.has_contact_details(text) is expected
+
+
+def test_safety_answers_in_sentences():
+    from bot.conversation.answers import safety_answer
+
+    assert safety_answer("No! nobody is suicidal. he is just lonely and low", "ending_life") == "no"
+    assert safety_answer("yeah sometimes", "ending_life") == "yes"
+    assert safety_answer("yeah sometimes", "safe_now") is None
+    assert safety_answer("no but I think about it", "ending_life") is None
+    assert safety_answer("no one cares", "safe_now") is None
+    assert safety_answer("he likes bowls", "ending_life") is None
+    assert safety_answer("", "ending_life") is None

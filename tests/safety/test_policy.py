@@ -107,3 +107,41 @@ def test_any_running_form_is_set_aside_for_the_crisis_question():
     about_you = [ActiveLoop("about_you_form"), SlotSet("requested_slot", "about_you_age")]
     assert _next(about_you, _said("risk_high"), _did("utter_crisis", "action_crisis_followup")) == \
         "action_deactivate_loop"
+
+
+def _wrote(text: str, intent: str) -> list:
+    return [UserUttered(text, intent={"name": intent, "confidence": 0.6})]
+
+
+ASKED_ABOUT_LIFE = [_said("risk_possible"), _did("utter_safety_check", ACTION_LISTEN_NAME)]
+
+
+def test_a_plain_no_in_a_sentence_answers_the_safety_question():
+    # A daughter, asked whether her dad (or she) is thinking about ending his life.
+    for text in ("No! nobody is suicidal. he is just lonely and low", "no, he's just low",
+                 "Nope. He's lonely, that's all"):
+        assert _next(*ASKED_ABOUT_LIFE, _wrote(text, "share_story")) == "utter_safety_check_no", text
+
+
+def test_a_yes_in_a_sentence_to_the_safety_question_gets_crisis_help_even_when_hedged():
+    for text in ("yes, I think about it most nights", "yeah but I wouldn't do it"):
+        assert _next(*ASKED_ABOUT_LIFE, _wrote(text, "share_story")) == "utter_crisis", text
+
+
+def test_a_hedged_no_is_not_taken_as_an_answer():
+    for text in ("no but sometimes I wish I wouldn't wake up", "no not anymore", "no one would miss me"):
+        assert _next(*ASKED_ABOUT_LIFE, _wrote(text, "share_story")) is None, text
+
+
+def test_words_never_override_risk_or_a_request_for_help():
+    assert _next(*ASKED_ABOUT_LIFE, _wrote("no, I'm going to take all my tablets", "risk_high")) == "utter_crisis"
+    assert _next(*ASKED_ABOUT_LIFE, _wrote("no I just want it all to stop", "risk_possible")) is None
+    assert _next(*ASKED_ABOUT_LIFE, _wrote("no, I need help", "get_help_now")) == "utter_help_contacts"
+
+
+def test_sentences_answer_are_you_safe_now_only_when_unhedged():
+    asked = [_said("risk_high"), _did("utter_crisis", "action_crisis_followup", "utter_ask_safe_now",
+                                      ACTION_LISTEN_NAME)]
+    assert _next(*asked, _wrote("no, not at all tonight", "share_story")) == "utter_not_safe_now"
+    assert _next(*asked, _wrote("yes I'm at my sister's", "share_story")) == "utter_safe_now_yes"
+    assert _next(*asked, _wrote("yes but I don't know about later", "share_story")) is None
