@@ -22,6 +22,7 @@ from bot.conversation import answers
 from bot.conversation.flow import CORRECTABLE_PARTS, INTRODUCTION_SLOTS, SKIPPED
 from bot.conversation.flow import required_slots as flow_required_slots
 from bot.conversation.records import save_carer_introduction, save_introduction
+from bot.conversation.set_aside import set_aside
 from bot.conversation.signposting import latest_round, read_choice
 from bot.conversation.turns import introduction_turns
 from bot.conversation.words import render
@@ -85,9 +86,12 @@ class ValidateIntroductionForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        opening = self._opening_story(tracker)
-        if opening:
-            tracker.add_slots(opening)
+        opening: list[EventType] = []
+        for kept in (self._set_aside_story, self._opening_story):  # in order: each sees the last
+            found = kept(tracker)
+            if found:
+                tracker.add_slots(found)
+                opening += found
         events = opening + await super().run(dispatcher, tracker, domain)
         updates = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         slots = current_slots(tracker, updates)
@@ -117,6 +121,26 @@ class ValidateIntroductionForm(FormValidationAction):
         if not _is_story(tracker, text):
             return []
         return [SlotSet(name, value) for name, value in self._story_updates(text, tracker).items()]
+
+    @staticmethod
+    def _set_aside_story(tracker: Tracker) -> list[EventType]:
+        """Words that paused the introduction for the safety question, added to the story."""
+        story = tracker.get_slot("story")
+        story = None if story == SKIPPED else story
+        found = set_aside(tracker.events, story)
+        if not found.texts:
+            return []
+        told = "\n".join([story, *found.texts] if story else found.texts)
+        updates: dict[str, Any] = {
+            "story": told,
+            "needs": _merge(tracker.get_slot("needs"), found.needs),
+            "strengths": _merge(tracker.get_slot("strengths"), found.strengths),
+        }
+        if tracker.get_slot("introducer") is None:
+            about = answers.story_about(told)
+            if about is not None:
+                updates["introducer"] = about
+        return [SlotSet(name, value) for name, value in updates.items()]
 
     # --- one validator per question -------------------------------------------------
 

@@ -175,3 +175,43 @@ def test_go_back_at_the_offers_shows_the_same_offers_again():
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionGoBack().run(dispatcher, tracker, {}))
     assert events == [{"event": "slot", "timestamp": None, "name": "offers_given", "value": []}]
+
+
+def _paused_by_the_safety_question(first_run: bool) -> Tracker:
+    """A daughter's story read as possible risk at "How do you know them?", then "no"."""
+    story = "He's stopped going out since the summer. Mum died in the spring and he just sits in his chair"
+    events: list[dict[str, Any]] = []
+    if not first_run:
+        events += [{"event": "user", "text": "it's for my dad", "parse_data": {"intent": {"name": "share_story"}}},
+                   {"event": "action", "name": "introduction_form"}]
+    events += [{"event": "user", "text": story,
+                "parse_data": {"intent": {"name": "risk_possible"},
+                               "entities": [{"entity": "need", "value": "connection"}]}},
+               {"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None},
+               {"event": "action", "name": "utter_safety_check"},
+               {"event": "user", "text": "no, he's just low", "parse_data": {"intent": {"name": "share_story"}}},
+               {"event": "action", "name": "utter_safety_check_no"}]
+    slots = {"requested_slot": "relationship", "needs": [], "strengths": [],
+             "story": None if first_run else "it's for my dad", "consent": "yes"}
+    return Tracker("someone", slots, {"text": "no, he's just low", "intent": {"name": "share_story"}, "entities": []},
+                   events, False, None, {}, "utter_safety_check_no")
+
+
+def test_a_story_that_paused_the_introduction_for_the_safety_question_is_kept():
+    kept = {e["name"]: e["value"] for e in ValidateIntroductionForm()._set_aside_story(
+        _paused_by_the_safety_question(first_run=False))}
+    assert kept["story"].startswith("it's for my dad\nHe's stopped going out")
+    assert "no, he's just low" not in kept["story"] and kept["needs"] == ["connection"]
+
+
+def test_a_first_message_that_paused_for_the_safety_question_is_kept_as_the_story():
+    kept = {e["name"]: e["value"] for e in ValidateIntroductionForm()._set_aside_story(
+        _paused_by_the_safety_question(first_run=True))}
+    assert kept["story"].startswith("He's stopped going out") and kept["needs"] == ["connection"]
+
+
+def test_a_set_aside_story_is_not_added_twice():
+    tracker = _paused_by_the_safety_question(first_run=False)
+    tracker.slots["story"] = ("it's for my dad\nHe's stopped going out since the summer. Mum died in the spring "
+                              "and he just sits in his chair")
+    assert ValidateIntroductionForm()._set_aside_story(tracker) == []
