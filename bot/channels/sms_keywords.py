@@ -29,11 +29,13 @@ START_REPLY = (
     "Welcome back. You'll get texts from the Living Well Network Hub again. "
     "Send us a message whenever you're ready. Text STOP to stop."
 )
+# A person who texts HELP at 3 a.m. may be in crisis: the people to talk to come first, then
+# what this number is (networks expect HELP to say that, and how to stop texts).
 HELP_REPLY = (
-    "This is the Living Well Network Hub's text line. We listen, suggest support nearby and "
-    "put you in touch with the Hub team. It is not an emergency service. "
-    "In an emergency call 999. Samaritans: 116 123, any time. Text SHOUT to 85258. "
-    "NHS 111, option 2, for urgent mental health help. Text STOP to stop texts."
+    "If you need someone now: Samaritans 116 123, free, any time. Text SHOUT to 85258. "
+    "NHS 111, option 2, for urgent mental health help. In danger now: call 999. "
+    "This is the Living Well Network Hub's text line. It is not an emergency service. "
+    "Text STOP to stop texts."
 )
 EMPTY_REPLY = "Your message came through empty. Please type what you'd like to say and send it again."
 MEDIA_ONLY_REPLY = (

@@ -545,3 +545,8 @@ def test_the_shipped_credentials_enable_the_signature_checked_sms_channel() -> N
     channels = create_http_input_channels(None, str(repo / "credentials.yml"))
     [sms] = [c for c in channels if isinstance(c, TwilioSmsInput)]
     assert sms.name() == "twilio" and sms.auth_token  # webhooks are checked against this token
+
+
+def test_help_puts_the_people_to_talk_to_first() -> None:
+    first_line = HELP_REPLY.split(". ")[0]
+    assert "Samaritans 116 123" in first_line and HELP_REPLY.index("116 123") < HELP_REPLY.index("Hub's text line")
