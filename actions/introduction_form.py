@@ -68,6 +68,21 @@ def _asked_which_already(tracker: Tracker) -> bool:
     return False
 
 
+def _who_from(text: str, tracker: Tracker) -> dict[str, Any]:
+    """Who the introduction is for, and who they are to the person writing, when the words
+    say so and nobody has answered yet ("my dad": someone else, and "dad")."""
+    updates: dict[str, Any] = {}
+    introducer = tracker.get_slot("introducer")
+    if introducer is None:
+        introducer = answers.story_about(text)
+        if introducer is not None:
+            updates["introducer"] = introducer
+    relation = answers.relationship_in(text)
+    if introducer == "someone_else" and relation and tracker.get_slot("relationship") is None:
+        updates["relationship"] = f"writing about my {relation}"  # their words, as the Hub reads it
+    return updates
+
+
 def _is_story(tracker: Tracker, text: str) -> bool:
     return answers.looks_like_story(text, intent=_latest_intent(tracker),
                                     has_need=bool(latest_entity_values(tracker, "need")))
@@ -119,6 +134,10 @@ class ValidateIntroductionForm(FormValidationAction):
             return []
         text = _latest_text(tracker)
         if not _is_story(tracker, text):
+            # "Hi, I'm texting about my dad": not yet a story, but it says who it is for, so
+            # the safety question and everything after it are asked about him, not her.
+            if tracker.get_slot("introducer") is None and answers.story_about(text) == "someone_else":
+                return [SlotSet(name, value) for name, value in _who_from(text, tracker).items()]
             return []
         return [SlotSet(name, value) for name, value in self._story_updates(text, tracker).items()]
 
@@ -136,10 +155,7 @@ class ValidateIntroductionForm(FormValidationAction):
             "needs": _merge(tracker.get_slot("needs"), found.needs),
             "strengths": _merge(tracker.get_slot("strengths"), found.strengths),
         }
-        if tracker.get_slot("introducer") is None:
-            about = answers.story_about(told)
-            if about is not None:
-                updates["introducer"] = about
+        updates.update(_who_from(told, tracker))
         return [SlotSet(name, value) for name, value in updates.items()]
 
     # --- one validator per question -------------------------------------------------
@@ -212,6 +228,17 @@ class ValidateIntroductionForm(FormValidationAction):
 
     def validate_relationship(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        text = str(value)
+        told_more = latest_entity_values(tracker, "need") or latest_entity_values(tracker, "strength")
+        if value != SKIPPED and told_more and not answers.names_a_relationship(text):
+            # "he loves bowls and he's a great cook": more about them, not how you know them.
+            # Kept with the story (what they enjoy can fit offers); the question is not asked again.
+            story = tracker.get_slot("story")
+            result: dict[str, Any] = self._story_updates(text if story in (None, SKIPPED) else f"{story}\n{text}",
+                                                         tracker)
+            dispatcher.utter_message(response="utter_kept_with_story")
+            result["relationship"] = SKIPPED
+            return result
         return {"relationship": self._free_text(value, dispatcher, _just_asked(tracker, "relationship"))}
 
     def validate_person_agrees(self, value: Any, dispatcher: CollectingDispatcher,
@@ -439,8 +466,5 @@ class ValidateIntroductionForm(FormValidationAction):
             "needs": _merge(tracker.get_slot("needs"), latest_entity_values(tracker, "need")),
             "strengths": _merge(tracker.get_slot("strengths"), latest_entity_values(tracker, "strength")),
         }
-        if tracker.get_slot("introducer") is None:
-            about = answers.story_about(text)
-            if about is not None:
-                updates["introducer"] = about
+        updates.update(_who_from(text, tracker))
         return updates

@@ -105,6 +105,42 @@ def who_for(text: str) -> str | None:
     return None
 
 
+_RELATION = re.compile(
+    r"\b(?:my|our)\s+(friend|mate|son|daughter|mum|mom|mother|dad|father|brother|sister|partner|"
+    r"husband|wife|boyfriend|girlfriend|neighbou?r|client|patient|grand\w+|aunt|uncle|cousin|nephew|"
+    r"niece|colleague|flatmate|tenant|child|kid)\b",
+    re.IGNORECASE,
+)
+
+
+_NAMED_FOR = re.compile(r"\b(?:about|for|on behalf of|help|helping|support|supporting)\s+" + _RELATION.pattern[2:],
+                        re.IGNORECASE)
+
+
+def relationship_in(text: str) -> str | None:
+    """"dad" from "I'm texting about my dad": who the person is to the one introducing them,
+    so "How do you know them?" is not asked when they have already said."""
+    named = _NAMED_FOR.search(text or "")
+    if named:
+        return named.group(1).lower()
+    found = {m.group(1).lower() for m in _RELATION.finditer(text or "")}
+    return found.pop() if len(found) == 1 else None  # "my mum died, and my dad...": unclear
+
+
+_RELATION_WORDS = re.compile(
+    r"\b(friend|mate|son|daughter|mum|mom|mother|dad|father|brother|sister|partner|husband|wife|"
+    r"boyfriend|girlfriend|neighbou?r|client|patient|grand\w+|aunt|uncle|cousin|nephew|niece|"
+    r"colleague|flatmate|tenant|child|kid|family|relative|related|gp|doctor|nurse|carer|care|"
+    r"worker|support|key ?worker|landlord|teacher|manager|his|her|their|in-law|step\w*|ex)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_relationship(text: str) -> bool:
+    """True when an answer to "How do you know them?" says how ("I'm his daughter", "GP")."""
+    return bool(_RELATION_WORDS.search(text or ""))
+
+
 def has_words(text: str) -> bool:
     """True when a message holds at least one letter or digit (not only emoji or spaces)."""
     return bool(re.search(r"\w", text or ""))

@@ -29,11 +29,14 @@ def set_aside(events: Iterable[dict[str, Any]], story: str | None) -> SetAside:
     """The person's messages since the introduction last ran (or since the start) that paused
     it for the safety question, except the latest message and any already in ``story``."""
     events = list(events)
+    latest = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    # Rasa inserts the form's own action after the latest message before asking for
+    # validation, so only a run of the form before that message counts.
     start = 0
-    for index, event in enumerate(events):
+    for index, event in enumerate(events[:max(latest, 0)]):
         if event.get("event") == "action" and event.get("name") == FORM:
             start = index + 1
-    users = [e for e in events[start:] if e.get("event") == "user"]
+    users = [e for e in events[start:latest + 1] if e.get("event") == "user"]
     found = SetAside()
     for event in users[:-1]:
         parse = event.get("parse_data") or {}

@@ -152,3 +152,13 @@ def test_safety_answers_in_sentences():
     assert safety_answer("no one cares", "safe_now") is None
     assert safety_answer("he likes bowls", "ending_life") is None
     assert safety_answer("", "ending_life") is None
+
+
+def test_who_someone_is_to_the_person_writing():
+    from bot.conversation.answers import relationship_in
+
+    assert relationship_in("Hi, I'm texting about my dad") == "dad"
+    assert relationship_in("My mum died in the spring and I'm worried about my dad") == "dad"
+    assert relationship_in("my mum died and my dad won't go out") is None
+    assert relationship_in("it's for my Sister") == "sister"
+    assert relationship_in("I can't pay the rent") is None

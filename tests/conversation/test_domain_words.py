@@ -24,8 +24,10 @@ def test_the_consent_question_is_one_short_text(variant):
 
 
 def test_the_sms_consent_question_is_one_segment_with_its_reply_line():
-    [sms] = [v for v in DOMAIN["responses"]["utter_ask_consent"] if v.get("channel") == "twilio"]
-    assert "buttons" not in sms and segments(_text(sms)) == 1
+    texts = [v for v in DOMAIN["responses"]["utter_ask_consent"] if v.get("channel") == "twilio"]
+    assert len(texts) == 2  # the first asking, and asking again after the safety question
+    for sms in texts:
+        assert "buttons" not in sms and segments(_text(sms)) == 1 and "YES or NO" in _text(sms)
 
 
 def test_consent_has_an_answer_for_what_does_that_mean():

@@ -190,7 +190,10 @@ def _paused_by_the_safety_question(first_run: bool) -> Tracker:
                {"event": "action", "name": "action_deactivate_loop"}, {"event": "active_loop", "name": None},
                {"event": "action", "name": "utter_safety_check"},
                {"event": "user", "text": "no, he's just low", "parse_data": {"intent": {"name": "share_story"}}},
-               {"event": "action", "name": "utter_safety_check_no"}]
+               {"event": "action", "name": "utter_safety_check_no"},
+               # Rasa adds the form's own run here before it asks the action server to validate.
+               {"event": "slot", "name": "requested_slot", "value": None},
+               {"event": "action", "name": "introduction_form"}]
     slots = {"requested_slot": "relationship", "needs": [], "strengths": [],
              "story": None if first_run else "it's for my dad", "consent": "yes"}
     return Tracker("someone", slots, {"text": "no, he's just low", "intent": {"name": "share_story"}, "entities": []},
@@ -215,3 +218,40 @@ def test_a_set_aside_story_is_not_added_twice():
     tracker.slots["story"] = ("it's for my dad\nHe's stopped going out since the summer. Mum died in the spring "
                               "and he just sits in his chair")
     assert ValidateIntroductionForm()._set_aside_story(tracker) == []
+
+
+def test_a_hello_about_someone_else_says_who_it_is_for():
+    events = ValidateIntroductionForm()._opening_story(_tracker("Hi, I'm texting about my dad", intent="greet",
+                                                                active=False))
+    kept = {e["name"]: e["value"] for e in events}
+    assert kept == {"introducer": "someone_else", "relationship": "writing about my dad"}
+
+
+def test_my_dad_in_the_first_message_means_how_do_you_know_them_is_not_asked():
+    tracker = _tracker("I'm worried about my dad, he has stopped eating", needs=("daily_living",), active=False)
+    kept = {e["name"]: e["value"] for e in ValidateIntroductionForm()._opening_story(tracker)}
+    assert kept["introducer"] == "someone_else" and kept["relationship"] == "writing about my dad"
+
+
+def test_a_widow_talking_about_her_husband_is_not_introducing_him():
+    tracker = _tracker("my husband died in march and i can't manage the rent on my own", needs=("housing",),
+                       active=False)
+    kept = {e["name"]: e["value"] for e in ValidateIntroductionForm()._opening_story(tracker)}
+    assert kept["introducer"] == "self" and "relationship" not in kept
+
+
+def test_what_he_enjoys_at_how_do_you_know_them_is_kept_with_the_story():
+    text = "he loves bowls and he's a great cook"
+    tracker = _tracker(text, intent="nlu_fallback", strengths=("sport_activity", "cooking"), requested="relationship",
+                       slots={"story": "he is lonely", "introducer": "someone_else"})
+    result, said = _validate("validate_relationship", text, tracker)
+    assert result["story"] == "he is lonely\nhe loves bowls and he's a great cook"
+    assert result["strengths"] == ["sport_activity", "cooking"] and result["relationship"] == "skipped"
+    assert said == ["utter_kept_with_story"]
+
+
+def test_how_you_know_them_is_still_an_answer():
+    for text in ("I'm his daughter", "their GP", "friend"):
+        result, _ = _validate("validate_relationship", text, _tracker(text, intent="introduce_other",
+                                                                    requested="relationship"))
+        assert result == {"relationship": text}
