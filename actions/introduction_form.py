@@ -325,6 +325,10 @@ class ValidateIntroductionForm(FormValidationAction):
 
     async def validate_offer_choice(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        if not _just_asked(tracker, "offer_choice") and value is not None and value == tracker.get_slot("offer_choice"):
+            # Checked again when the form starts again (after the safety questions): the
+            # choice was confirmed when it was made, so nothing is said twice.
+            return {"offer_choice": value}
         if value == "none":
             dispatcher.utter_message(response="utter_offer_none")
             return {"offer_choice": "none"}

@@ -255,3 +255,12 @@ def test_how_you_know_them_is_still_an_answer():
         result, _ = _validate("validate_relationship", text, _tracker(text, intent="introduce_other",
                                                                     requested="relationship"))
         assert result == {"relationship": text}
+
+
+def test_a_chosen_offer_is_not_confirmed_again_when_the_introduction_resumes():
+    shown = [{"id": "sample-017", "name": "Brockwell Walking Group", "text": "Brockwell Walking Group. Call 020",
+              "round": 1}]
+    tracker = _tracker("text me on this number after 6pm", intent="tell_contact", requested=None,
+                       slots={"offers_given": shown, "offer_choice": "Brockwell Walking Group"})
+    result, said = _validate("validate_offer_choice", "Brockwell Walking Group", tracker)
+    assert result == {"offer_choice": "Brockwell Walking Group"} and said == []
