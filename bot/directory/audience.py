@@ -171,6 +171,7 @@ _BY = re.compile(r"\b(?:run|led|staffed|set up|started|founded|organised|organiz
                  r"supported|made|volunteers?)\s+(?:\w+\s+)?(?:by|from|who are|who were)\s+(?:\w+\s+)?$")
 # "bereaved carers", "former carers": no longer caring, so not what "caring" in a story means.
 _PAST = re.compile(r"\b(?:former|ex-?|bereaved|past)\s*$")
+_WELCOMING = re.compile(r"^\s*-?\s*(?:friendly|inclusive|affirming|welcoming|aware|allies|and allies)\b")
 _OPEN_TO_ALL = re.compile(r"\b(?:everyone|everybody|anyone|all)\s+(?:is\s+|are\s+)?welcome\b|"
                           r"\bopen to (?:all|everyone|everybody|anyone)\b|\bwhoever you are\b|"
                           r"\bno matter who\b|\bfor everyone\b|\ball ages\b", re.IGNORECASE)
@@ -333,8 +334,11 @@ def _among_others(rule: _Rule, text: str, match: re.Match[str]) -> bool:
 
 
 def _not_audience(rule: _Rule, text: str, match: re.Match[str]) -> bool:
-    """True when "carers" says who runs it ("run by carers") or who used to care ("bereaved carers")."""
+    """True when "carers" says who runs it ("run by carers") or who used to care ("bereaved
+    carers"), or "LGBTQ+" says everyone is welcome ("LGBTQ+ friendly")."""
     before = text[: match.start()]
+    if rule.group == LGBTQ:
+        return _WELCOMING.match(text[match.end():]) is not None
     return rule.group == CARERS and (_BY.search(before) is not None or _PAST.search(before) is not None)
 
 

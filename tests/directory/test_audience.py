@@ -221,6 +221,7 @@ def test_the_simple_csv_states_who_an_offer_is_for(db_url: str, tmp_path: Path) 
     ("Health Walks", "Look after your health: for people who look after their health."),
     ("Effra Men's Shed", "A workshop where people meet to make, mend and chat."),
     ("Rainbow Cafe", "An LGBTQ+ friendly cafe for everyone."),
+    ("LGBTQ+ Friendly Cafe", "Coffee and cake."),
     ("Money Advice", "Advice for women and men on debts and bills."),
     ("Brockwell Walking Group", "We have walked for over 20 years; open between 10 and 12 on Saturdays."),
     ("Effra Adult College", "Free and low-cost courses for adults: English, maths, computers."),
