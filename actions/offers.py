@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.tracker_helpers import channel_of
 from bot.conversation.heard import heard_line
-from bot.conversation.signposting import CARD_CHANNELS, SMS_CHANNELS, find_offers, offers_list
+from bot.conversation.signposting import CARD_CHANNELS, SMS_CHANNELS, find_offers, is_caring, offers_list
 from bot.conversation.words import render
 from bot.hours import now
 
@@ -29,16 +29,33 @@ def next_offers(tracker: Tracker) -> list[dict]:
     strengths = list(tracker.get_slot("strengths") or [])
     exclude = [o["id"] for o in given if o.get("postcode") == postcode]
     focus = list(tracker.get_slot("offer_focus") or [])
+    person = who_is_asking(tracker)
     found: list[dict] = []
     if focus:
         found = find_offers([c for c in needs if c in focus], [c for c in strengths if c in focus], now(),
                             channel=channel_of(tracker), postcode=postcode, exclude_ids=exclude,
-                            round_number=round_number)
+                            round_number=round_number, **person)
     if len(found) < 3:
         found += find_offers(needs, strengths, now(), channel=channel_of(tracker), postcode=postcode,
                              exclude_ids=exclude + [o["id"] for o in found], round_number=round_number,
-                             limit=3 - len(found))
+                             limit=3 - len(found), **person)
     return found
+
+
+def who_is_asking(tracker: Tracker) -> dict[str, bool]:
+    """What the conversation knows that decides who an offer can be for (never their age:
+    nobody is asked it before the offers).
+
+    ``caring``: they look after someone, so offers only for carers fit. ``young_person``:
+    they said they are 18 or under ("I'm 16"); it is about the writer, so it counts only
+    when the introduction is for themselves.
+    """
+    for_themselves = tracker.get_slot("introducer") != "someone_else"
+    return {
+        "caring": is_caring(list(tracker.get_slot("needs") or []), tracker.get_slot("introducer"),
+                            tracker.get_slot("relationship")),
+        "young_person": for_themselves and str(tracker.get_slot("young_person")).lower() == "true",
+    }
 
 
 def interest_offer(tracker: Tracker, strengths: list[str]) -> dict | None:
@@ -46,7 +63,8 @@ def interest_offer(tracker: Tracker, strengths: list[str]) -> dict | None:
     given = list(tracker.get_slot("offers_given") or [])
     round_number = 1 + max((int(o.get("round", 1)) for o in given), default=0)
     found = find_offers([], strengths, now(), channel=channel_of(tracker), postcode=tracker.get_slot("postcode"),
-                        exclude_ids=[o["id"] for o in given], round_number=round_number, limit=1)
+                        exclude_ids=[o["id"] for o in given], round_number=round_number, limit=1,
+                        **who_is_asking(tracker))
     return found[0] if found else None
 
 

@@ -26,6 +26,10 @@ from bot.hours import LONDON, HubHours  # noqa: E402
 from bot.store.db import migrate, session_scope  # noqa: E402
 from bot.taxonomy import NEEDS, STRENGTHS  # noqa: E402
 
+# who some offers are for (ORUK eligibility), as a real export might say it
+ELIGIBILITIES = [[{"eligibility": "Carers"}], [{"eligibility": "Carers aged 18 to 25", "minimum_age": 18}],
+                 [{"minimum_age": 16, "maximum_age": 25}], [{"eligibility": "Women only"}],
+                 [{"eligibility": "Over 50s"}], [{"eligibility": "Anyone"}]]
 DISTRICTS = ["SW2", "SW4", "SW8", "SW9", "SW16", "SE5", "SE11", "SE24", "SE27", "SE21"]
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
@@ -54,6 +58,7 @@ def synthetic(count: int, rng: random.Random) -> list[dict]:
             "service_at_locations": [{"location": {"id": f"bench-loc-{n}", "physical_addresses": [
                 {"address_1": f"{n} High Street", "postal_code": f"{district} {rng.randint(1, 9)}AA"}]}}],
             "languages": rng.sample(["English", "Portuguese", "Spanish", "Somali", "Polish"], rng.randint(1, 2)),
+            "eligibilitys": rng.choice(ELIGIBILITIES) if rng.random() < 0.15 else [],
         })
     return records
 
@@ -69,6 +74,7 @@ def queries(count: int, rng: random.Random) -> list[Query]:
             modes=tuple(rng.sample(["phone", "online"], rng.randint(0, 1))),
             language=rng.choice([None, None, None, "Portuguese"]),
             postcode=rng.choice([None, *DISTRICTS]),
+            caring=rng.random() < 0.2, young_person=rng.random() < 0.05,
         ))
     return result
 

@@ -36,21 +36,48 @@ def _ensure_directory(session, url_key: str) -> None:
 
 def find_offers(needs: list[str], strengths: list[str], at: datetime, *, channel: str,
                 postcode: str | None = None, exclude_ids: list[str] | tuple[str, ...] = (),
-                round_number: int = 1, limit: int = 3, url: str | None = None) -> list[dict[str, Any]]:
-    """Offers to show now, as plain dicts kept on the introduction: id, name, text, round."""
+                round_number: int = 1, limit: int = 3, url: str | None = None,
+                caring: bool = False, young_person: bool = False) -> list[dict[str, Any]]:
+    """Offers to show now, as plain dicts kept on the introduction: id, name, text, round.
+
+    ``caring``: the person writing looks after someone (see :func:`is_caring`), so offers
+    only for carers may be given even when ``needs`` is narrowed to what they just added.
+    ``young_person``: the offers are for someone who said they are 18 or under.
+    """
     from bot.directory.offers import format_offer, matches_for_person, offer_card
 
     style = "sms" if channel in SMS_CHANNELS else "web"
     with session_scope(url) as session:
         _ensure_directory(session, str(session.get_bind().url))
         matches = matches_for_person(session, needs, strengths, at, postcode=postcode, limit=limit,
-                                     exclude_ids=exclude_ids)
+                                     exclude_ids=exclude_ids, caring=caring, young_person=young_person)
     return [
         {"id": m.offer.oruk_id, "name": m.offer.name, "text": format_offer(m, style, at),
          "reason": m.reason, "round": round_number, "postcode": postcode,
          **({"card": offer_card(m, at)} if style == "web" else {})}
         for m in matches
     ]
+
+
+# "I'm his carer", "I look after her", "carer": how someone introducing another person says
+# they look after them (the answer to "How do you know them?").
+_LOOKS_AFTER = re.compile(r"\b(?:carer|care giver|caregiver|look(?:s|ing)? after|care for|caring for)\b",
+                          re.IGNORECASE)
+_PAID = re.compile(r"\b(?:paid|support worker|care worker|care home|agency|key ?worker|professional|"
+                   r"gp|nurse|social worker)\b", re.IGNORECASE)
+
+
+def is_caring(needs: list[str] | None, introducer: str | None, relationship: str | None) -> bool:
+    """True when the person writing looks after someone, so offers only for carers fit them.
+
+    Either the story says so (the need ``caring``: "I look after my dad"), or someone
+    introducing another person says they look after them ("I'm her carer"). A paid carer or
+    a professional is not who carers' offers are for.
+    """
+    if "caring" in (needs or []):
+        return True
+    text = relationship or ""
+    return introducer == "someone_else" and bool(_LOOKS_AFTER.search(text)) and not _PAID.search(text)
 
 
 def offers_list(offers: list[dict[str, Any]]) -> str:

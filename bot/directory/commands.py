@@ -102,19 +102,25 @@ def _search(args: argparse.Namespace) -> int:
             index = get_index(session)
             matches = index.search(Query(at=at, needs=tuple(needs), strengths=tuple(strengths),
                                          modes=tuple(modes), language=args.language,
-                                         postcode=args.postcode, limit=args.limit))
+                                         postcode=args.postcode, limit=args.limit,
+                                         caring=args.carer, age=args.age, young_person=args.young_person))
     except SearchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps({
             "at": at.isoformat(), "needs": needs, "strengths": strengths,
+            "caring": args.carer or "caring" in needs, "age": args.age, "young_person": args.young_person,
             "offers": [{"id": m.offer.oruk_id, "name": m.offer.name, "score": m.score, "reason": m.reason,
-                        "open_now": m.open_now, "sms": format_offer(m)} for m in matches],
+                        "open_now": m.open_now, "for": m.offer.audience.text(), "sms": format_offer(m)}
+                       for m in matches],
         }, indent=2))
         return 0
+    person = "; looks after someone" if args.carer or "caring" in needs else ""
+    person += f"; aged {args.age}" if args.age is not None else ""
+    person += "; 18 or under" if args.young_person and args.age is None else ""
     print(f"At {at:%a %d %b %Y %H:%M} (London); needs: {', '.join(needs) or 'none found'}; "
-          f"strengths: {', '.join(strengths) or 'none'}")
+          f"strengths: {', '.join(strengths) or 'none'}{person}")
     if not matches:
         print("No offers fit.")
     for number, match in enumerate(matches, start=1):
@@ -162,6 +168,11 @@ def register(subparsers) -> None:
     find.add_argument("--postcode", help="Postcode or district, e.g. SW9.")
     find.add_argument("--mode", help="phone, online and/or in_person, comma-separated.")
     find.add_argument("--language", help="Preferred language, e.g. Portuguese.")
+    find.add_argument("--carer", action="store_true",
+                      help="The person looks after someone (the need 'caring' counts too): offers only for carers fit.")
+    find.add_argument("--age", type=int, help="The person's age, if they said it; usually not known.")
+    find.add_argument("--young-person", action="store_true",
+                      help="The person said they are 18 or under (age not known exactly).")
     find.add_argument("--limit", type=int, default=3)
     find.add_argument("--json", action="store_true", help="Machine-readable output.")
     find.add_argument("--url", help=db_help)

@@ -1,8 +1,9 @@
 """What the conversation calls: offers that fit a person now, in words that fit an SMS.
 
 Actions stay thin (DESIGN.md): they call :func:`offers_for_person` with the needs and
-strengths picked out of the story and the time of the message, show :func:`format_offer`
-for each, and store ``offer.oruk_id`` on the introduction record.
+strengths picked out of the story, whether the person looks after someone (and their age,
+if ever known) and the time of the message, show :func:`format_offer` for each, and store
+``offer.oruk_id`` on the introduction record.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ INDEX_MAX_AGE_SECONDS = 600  # another process's import shows up within ten minu
 _cache: dict[str, tuple[DirectoryIndex, float]] = {}
 _lock = threading.Lock()
 
-__all__ = ["Offer", "Match", "ensure_loaded", "format_offer", "format_offers", "get_index",
+__all__ = ["Offer", "Match", "ensure_loaded", "for_whom", "format_offer", "format_offers", "get_index",
            "matches_for_person", "offers_for_person", "reset_index"]
 
 
@@ -82,12 +83,22 @@ def matches_for_person(
     exclude_ids: Iterable[str] = (),
     modes: Iterable[str] = (),
     language: str | None = None,
+    caring: bool = False,
+    age: int | None = None,
+    young_person: bool = False,
 ) -> list[Match]:
-    """Ranked matches with reasons (for staff tools and for storing what was offered)."""
+    """Ranked matches with reasons (for staff tools and for storing what was offered).
+
+    ``caring``: the person looks after someone (the need ``caring`` counts as well), so
+    offers only for carers can be given. ``age``: only when the person told us;
+    ``young_person``: they said they are 18 or under. Offers for an age range they are
+    outside are then left out.
+    """
     index = session_or_index if isinstance(session_or_index, DirectoryIndex) else get_index(session_or_index)
     query = Query(at=to_london(at), needs=tuple(needs), strengths=tuple(strengths), modes=tuple(modes),
                   language=language, postcode=postcode, limit=limit,
-                  exclude_ids=frozenset(str(i) for i in exclude_ids))
+                  exclude_ids=frozenset(str(i) for i in exclude_ids), caring=caring, age=age,
+                  young_person=young_person)
     return index.search(query)
 
 
@@ -99,14 +110,19 @@ def offers_for_person(
     postcode: str | None = None,
     limit: int = 3,
     exclude_ids: Iterable[str] = (),
+    caring: bool = False,
+    age: int | None = None,
+    young_person: bool = False,
 ) -> list[Offer]:
     """Two or three offers that fit the person and the hour, best first.
 
-    ``exclude_ids`` takes ``Offer.oruk_id`` values already shown ("show me more").
+    ``exclude_ids`` takes ``Offer.oruk_id`` values already shown ("show me more");
+    ``caring``, ``age`` and ``young_person`` as for :func:`matches_for_person`.
     Unknown codes raise ``bot.directory.search.SearchError``.
     """
     return [m.offer for m in matches_for_person(session_or_index, needs, strengths, at, postcode,
-                                                limit, exclude_ids)]
+                                                limit, exclude_ids, caring=caring, age=age,
+                                                young_person=young_person)]
 
 
 def when_open(offer: Offer, at: datetime | None = None, short: bool = False) -> str:
@@ -152,13 +168,23 @@ def _short_url(url: str) -> str:
     return short.rstrip("/")
 
 
+def for_whom(offer: Offer | Match) -> str:
+    """"For carers aged 18 to 25" when the person may not be who it is for, so nobody is
+    surprised; "" when it is for anyone, or known to be for them (a Match knows the person)."""
+    if isinstance(offer, Match):
+        return offer.for_whom
+    return offer.audience.text()
+
+
 def format_offer(offer: Offer | Match, channel: str = "sms", at: datetime | None = None) -> str:
-    """What it is, when it is open and how to reach it, in plain words.
+    """What it is, who it is for (when that may not be the person), when it is open and how
+    to reach it, in plain words.
 
     For SMS it stays within ``SMS_OFFER_CHARS`` GSM-7 characters (the short description is
-    dropped first if needed); pass ``at`` (or a Match) to say "open now" rather than the
-    weekly hours.
+    dropped first, then the opening time; who it is for stays); pass ``at`` (or a Match) to
+    say "open now" rather than the weekly hours.
     """
+    who = for_whom(offer)
     if isinstance(offer, Match):
         at = at or offer.at
         offer = offer.offer
@@ -166,13 +192,15 @@ def format_offer(offer: Offer | Match, channel: str = "sms", at: datetime | None
     how = how_to_reach(offer, channel)
     if channel != "sms":
         head = f"{offer.name}: {offer.summary}" if offer.summary else offer.name
-        return " ".join(_sentence(p) for p in (head, when, how) if p)
-    tail = ". ".join(p for p in (when, how) if p)
+        return " ".join(_sentence(p) for p in (head, who, when, how) if p)
+    tail = ". ".join(p for p in (who, when, how) if p)
     text = gsm7_safe(f"{offer.name}. {tail}")
     room = SMS_OFFER_CHARS - len(text) - 2
     what = _shorten(gsm7_safe(offer.summary), room)
     if what:
         text = gsm7_safe(f"{offer.name}: {what}. {tail}")
+    if len(text) > SMS_OFFER_CHARS and who:
+        text = gsm7_safe(". ".join(p for p in (offer.name, who, how) if p))
     if len(text) > SMS_OFFER_CHARS:
         text = gsm7_safe(f"{offer.name}. {how}") if how else text
     if len(text) > SMS_OFFER_CHARS:
@@ -202,8 +230,10 @@ def format_offers(offers: Iterable[Offer | Match], channel: str = "sms", at: dat
 
 
 def offer_card(offer: Offer | Match, at: datetime | None = None) -> dict[str, Any]:
-    """An offer for the web chat's card: its words from the directory and links to act on
-    (``tel:``, its web address, a map of its postcode). The page adds the labels."""
+    """An offer for the web chat's card: its words from the directory, who it is for (when
+    that may not be the person) and links to act on (``tel:``, its web address, a map of its
+    postcode). The page adds the labels."""
+    who = for_whom(offer)
     if isinstance(offer, Match):
         at = at or offer.at
         offer = offer.offer
@@ -215,4 +245,5 @@ def offer_card(offer: Offer | Match, at: datetime | None = None) -> dict[str, An
     if "in_person" in offer.modes and offer.postcode:
         links.append({"kind": "map", "href": "https://www.openstreetmap.org/search?query="
                       + quote_plus(offer.postcode), "text": offer.postcode})
-    return {"name": offer.name, "summary": offer.summary, "when": when_open(offer, at), "links": links}
+    return {"name": offer.name, "summary": offer.summary, "when": when_open(offer, at), "who": who,
+            "links": links}

@@ -320,7 +320,8 @@ def clean_record(
         is_sample=bool(record.get("is_sample")), is_national=bool(record.get("is_national")),
         modes=modes, open_24_7=open_24_7, organization=organization, locations=locations,
         contacts=contacts, phones=phones, schedules=schedules, taxonomies=taxonomies,
-        eligibilities=[_eligibility(e) for e in _list(record.get("eligibilitys")) if isinstance(e, dict)],
+        eligibilities=[_eligibility(e, f"eligibilitys[{n}]", c)
+                       for n, e in enumerate(_list(record.get("eligibilitys"))) if isinstance(e, dict)],
         languages=sorted({(lang.get("language") if isinstance(lang, dict) else str(lang)).strip().title()
                           for lang in _list(record.get("languages")) if lang}),
         cost_options=[{"amount": o.get("amount"), "amount_description": o.get("amount_description"),
@@ -347,9 +348,27 @@ def _organisation_contacts(org: dict[str, Any], c: Any) -> tuple[str | None, str
     return url, email, phones
 
 
-def _eligibility(item: dict[str, Any]) -> dict[str, Any]:
-    return {"eligibility": clean_name(item.get("eligibility")) or None,
-            "minimum_age": item.get("minimum_age"), "maximum_age": item.get("maximum_age")}
+def _eligibility(item: dict[str, Any], where: str, c: _Cleaner) -> dict[str, Any]:
+    """Who the offer is for, as the source says it; ages must be whole years (0 to 120)."""
+    ages: dict[str, int | None] = {}
+    for key in ("minimum_age", "maximum_age"):
+        value = item.get(key)
+        ages[key] = None
+        if value in (None, ""):
+            continue
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            number = -1.0
+        if isinstance(value, bool) or not (0 <= number <= 120 and number == int(number)):
+            c.warn(f"{where}.{key}", f"{str(value)[:20]!r} is not an age in whole years; dropped")
+            continue
+        ages[key] = int(number)
+    low, high = ages["minimum_age"], ages["maximum_age"]
+    if low is not None and high is not None and low > high:
+        c.warn(where, f"minimum_age {low} is above maximum_age {high}; both dropped")
+        low = high = None
+    return {"eligibility": clean_name(item.get("eligibility")) or None, "minimum_age": low, "maximum_age": high}
 
 
 def _modes(record: dict[str, Any], phones: list[dict[str, Any]], locations: list[dict[str, Any]],

@@ -18,7 +18,14 @@ How the score is built (also in docs/directory.md):
 - a modes wish (phone, online, in person): +10 if the offer has one, -60 if none
   (so offers the person can use come first, but something is still offered);
 - language wish: +12 if the offer is in that language;
-- in person in the same postcode district +12 (same area, e.g. "SW", +4).
+- in person in the same postcode district +12 (same area, e.g. "SW", +4);
+- who the offer is for (:mod:`bot.directory.audience`, from its ORUK eligibility or its
+  plain words): an offer only for carers is left out unless the person looks after someone
+  (the need ``caring``, or ``Query.caring``); one for an age range is left out when the
+  person's age is known and outside it; -8 when it may not be for them (age not known,
+  which is usual, or only for women, men or LGBTQ+ people, which is never asked), and then
+  its text says who it is for ("For people aged 18 to 25"). National 24/7 lines are never
+  left out, only given the -8.
 Ties go to the offer fitting more needs, then by name, then by id: always the same order.
 """
 
@@ -31,6 +38,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session, selectinload
 
+from bot.directory.audience import ANYONE, YES, Audience, audience_of, fit, person_ages
 from bot.directory.clean import postcode_district
 from bot.directory.models import Service, ServiceAtLocation
 from bot.directory.schedule import (
@@ -81,6 +89,7 @@ class Offer:
     languages: frozenset[str]  # lower case
     week: tuple[tuple[Slot, ...], ...]
     last_verified: date | None = None
+    audience: Audience = ANYONE  # who it is for (bot.directory.audience)
     # derived once, so a search over thousands of offers is plain integer arithmetic
     week_minutes: tuple[tuple[int, int], ...] = field(init=False, repr=False, compare=False)
     week_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
@@ -136,6 +145,7 @@ class Match:
     needs: tuple[str, ...]
     strengths: tuple[str, ...]
     at: datetime
+    for_whom: str = ""  # "For carers aged 18 to 25" when the person may not be who it is for
 
 
 class SearchError(ValueError):
@@ -154,6 +164,18 @@ class Query:
     postcode: str | None = None
     limit: int = 3
     exclude_ids: frozenset[str] = frozenset()
+    caring: bool = False  # they look after someone (the need ``caring`` counts too)
+    age: int | None = None  # usually not known
+    young_person: bool = False  # they said they are 18 or under ("I'm 16")
+
+    @property
+    def is_caring(self) -> bool:
+        return self.caring or "caring" in self.needs
+
+    @property
+    def ages(self) -> tuple[int, int] | None:
+        """The ages the person may be; None when nothing is known (the usual case)."""
+        return person_ages(self.age, self.young_person)
 
 
 class DirectoryIndex:
@@ -182,7 +204,7 @@ class DirectoryIndex:
             .options(
                 selectinload(Service.organization), selectinload(Service.tags),
                 selectinload(Service.phones), selectinload(Service.schedules),
-                selectinload(Service.languages),
+                selectinload(Service.languages), selectinload(Service.eligibilities),
                 selectinload(Service.locations).selectinload(ServiceAtLocation.location),
             )
             .all()
@@ -200,6 +222,8 @@ class DirectoryIndex:
         for mode in query.modes:
             if mode not in MODES:
                 raise SearchError(f"unknown mode {mode!r} (known: {', '.join(MODES)})")
+        if query.age is not None and not 0 <= query.age <= 120:
+            raise SearchError(f"age {query.age} is not an age (0 to 120)")
         at = to_london(query.at)
         hub_open = self.hub_hours.is_open(at)
         district = postcode_district(query.postcode) if query.postcode else None
@@ -296,7 +320,12 @@ def _explain(offer: Offer, score: int, ctx: _Context) -> Match:
         parts.append(f"in {q.language.title()}")
     if offer.is_national:
         parts.append("national")
-    return Match(offer, score, ", ".join(parts), open_now, opens, closes, needs, strengths, ctx.at)
+    for_whom = ""
+    if not offer.audience.is_open:
+        parts.append(offer.audience.text().lower().replace("lgbtq+", "LGBTQ+"))
+        if fit(offer.audience, q.is_caring, q.ages) != YES:
+            for_whom = offer.audience.text()
+    return Match(offer, score, ", ".join(parts), open_now, opens, closes, needs, strengths, ctx.at, for_whom)
 
 
 def when_text(moment: datetime, at: datetime) -> str:
@@ -340,6 +369,8 @@ def offer_from_service(service: Service) -> Offer:
         districts=frozenset(p.postcode_district for p in places if p.postcode_district),
         languages=frozenset(lang.language.lower() for lang in service.languages),
         week=build_week(rows), last_verified=service.last_verified,
+        audience=audience_of(((e.eligibility, e.minimum_age, e.maximum_age) for e in service.eligibilities),
+                             service.name, service.description or ""),
     )
 
 

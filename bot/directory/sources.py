@@ -109,7 +109,8 @@ def _read_url(url: str) -> list[dict[str, Any]]:
 CSV_COLUMNS = (
     "id", "name", "organisation", "description", "phone", "text_number", "email", "url",
     "address", "postcode", "opening_times", "open_24_7", "modes", "needs", "strengths",
-    "languages", "cost", "eligibility", "last_verified", "source_url", "is_national",
+    "languages", "cost", "eligibility", "minimum_age", "maximum_age", "last_verified", "source_url",
+    "is_national",
 )
 _TIME_RANGE = re.compile(r"^\s*(?P<days>[A-Za-z,\- ]+?)\s+(?P<opens>[\d:.]+(?:am|pm)?)\s*-\s*"
                          r"(?P<closes>[\d:.]+(?:am|pm)?)\s*$", re.I)
@@ -147,7 +148,10 @@ def csv_records(text: str) -> list[dict[str, Any]]:
             "modes": _split(row.get("modes")),
             "languages": _split(row.get("languages")),
             "fees": row.get("cost") or None,
-            "eligibilitys": [{"eligibility": row["eligibility"]}] if row.get("eligibility") else [],
+            "eligibilitys": [{"eligibility": row.get("eligibility") or None,
+                              "minimum_age": row.get("minimum_age") or None,
+                              "maximum_age": row.get("maximum_age") or None}]
+            if row.get("eligibility") or row.get("minimum_age") or row.get("maximum_age") else [],
         }
         if row.get("organisation"):
             record["organization"] = {"name": row["organisation"]}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.directory.audience import never_hidden
 from bot.taxonomy import NEEDS, STRENGTHS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,6 +29,7 @@ _STRENGTH_BIT = {code: 1 << i for i, code in enumerate(STRENGTHS)}
 _MODE_BIT = {"phone": 1, "online": 2, "in_person": 4}
 NEED_POINTS = 30
 STRENGTH_POINTS = 24
+AUDIENCE_POINTS = 8  # who it is for may not be the person: below an otherwise-equal offer
 _POPCOUNT = np.array([bin(i).count("1") for i in range(1 << max(len(NEEDS), len(STRENGTHS)))], dtype=np.int64)
 
 
@@ -61,6 +63,15 @@ class Columns:
         self.has_hours = self.starts[:, 0] < _NONE
         self.position = np.arange(self.count, dtype=np.int64)
         self.by_id = {o.oruk_id: i for i, o in enumerate(offers)}
+        # who each offer is for (bot.directory.audience.fit, a column at a time)
+        audiences = [o.audience for o in offers]
+        self.any_audience = any(not a.is_open for a in audiences)
+        self.never_hidden = np.array([never_hidden(o.is_national, o.open_24_7) for o in offers], dtype=bool)
+        self.carers_only = np.array([a.carers_only for a in audiences], dtype=bool)
+        self.age_limited = np.array([a.age_limited for a in audiences], dtype=bool)
+        self.unasked = np.array([a.unasked for a in audiences], dtype=bool)
+        bounds = np.array([a.age_bounds() for a in audiences], dtype=np.int64).reshape(-1, 2)
+        self.age_low, self.age_high = bounds[:, 0], bounds[:, 1]
         self._cache: dict[tuple[str, str], np.ndarray] = {}
 
     def _flag(self, kind: str, value: str, test: Callable[[Offer], bool]) -> np.ndarray:
@@ -105,15 +116,40 @@ class Columns:
             area = _area(district)
             near = self._flag("area", area, lambda o: area in o.areas)
             score = score + np.where(self.in_person & here, 12, np.where(self.in_person & near, 4, 0))
+        hidden = None
+        if self.any_audience:
+            unsure, hidden = self._audience(q.is_caring, q.ages)
+            score = score - AUDIENCE_POINTS * unsure
         keys = (-(score * 16 + fit) << 24) + self.position
         if q.needs or q.strengths:
             keep = (fit > 0) | (liked > 0)  # never an offer for a need nobody mentioned
         else:
             keep = np.ones(self.count, dtype=bool)
+        if hidden is not None:
+            keep &= ~hidden
         if q.exclude_ids:
             rows = [self.by_id[i] for i in q.exclude_ids if i in self.by_id]
             keep[rows] = False
         return keys[keep]
+
+
+    def _audience(self, caring: bool, ages: tuple[int, int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """(may not be for them: ranked lower, not for them: left out), by who each offer is for.
+
+        The same rules as :func:`bot.directory.audience.fit`; national 24/7 lines are never
+        left out, only ranked lower.
+        """
+        not_for_them = self.carers_only & (not caring)
+        if ages is None:
+            unsure = self.age_limited | self.unasked
+        else:
+            youngest, oldest = ages
+            outside = (oldest < self.age_low) | (youngest > self.age_high)
+            inside = (self.age_low <= youngest) & (oldest <= self.age_high)
+            not_for_them = not_for_them | (self.age_limited & outside)
+            unsure = self.unasked | (self.age_limited & ~inside)
+        unsure = unsure | (not_for_them & self.never_hidden)
+        return unsure, not_for_them & ~self.never_hidden
 
 
 def smallest(keys: np.ndarray, limit: int) -> list[int]:

@@ -103,10 +103,10 @@
       name.className = "lw-card__name";
       name.textContent = (i + 1) + ". " + card.name;
       item.appendChild(name);
-      [card.when, card.summary].forEach(function (words, k) {
+      [card.when, card.who, card.summary].forEach(function (words, k) {
         if (!words) { return; }
         var p = document.createElement("p");
-        p.className = k === 0 ? "lw-card__when" : "lw-card__summary";
+        p.className = ["lw-card__when", "lw-card__who", "lw-card__summary"][k];
         p.textContent = words;
         item.appendChild(p);
       });
@@ -129,7 +129,7 @@
 
   function cardsSpoken(cards) {
     if (!cards || !cards.length) { return ""; }
-    return cards.map(function (c, i) { return (i + 1) + ". " + c.name + ". " + (c.when || "") + " "; }).join("");
+    return cards.map(function (c, i) { return (i + 1) + ". " + c.name + ". " + (c.who ? c.who + ". " : "") + (c.when || "") + " "; }).join("");
   }
 
   function announce(text) {
