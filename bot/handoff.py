@@ -120,11 +120,18 @@ def request_handoff(sender_id: str, channel: str, reason: str, slots: Mapping[st
 
 
 def flag_risk_seen(sender_id: str, channel: str, risk: Mapping[str, Any], *, promise: Promise,
-                   url: str | None = None) -> int:
+                   slots: Mapping[str, Any] | None = None, url: str | None = None) -> int:
     """Queue the person urgent for risk the assistant saw but could not pass on (the Hub's risk
     watch). Unlike ``request_handoff`` it keeps whatever an open handoff already holds and only
-    adds the risk: the watch knows the message, not the rest of the conversation."""
+    adds the risk, plus the facts of ``slots`` (the conversation as the watch rebuilt it from
+    the broker's events) for keys the summary lacks, so the worker need not ask the person to
+    tell their story again. What the action wrote is never overwritten by the watch's rebuild.
+
+    The facts are ``summary_facts``, as ``request_handoff`` stores them (with the ``consent``
+    flag), so the watch keeps no more than the action would have.
+    """
     record = dict(risk)
+    facts = summary_facts(slots) if slots is not None else {}
     with session_scope(url) as session:
         row = _open_row(session, sender_id)
         if row is None:
@@ -135,9 +142,12 @@ def flag_risk_seen(sender_id: str, channel: str, risk: Mapping[str, Any], *, pro
         row.urgent = True
         row.risk_level = "high"
         summary = dict(row.summary or {})
+        for key, value in facts.items():
+            summary.setdefault(key, value)  # an open handoff keeps what it has
         summary["risk"] = merge_history(summary.get("risk"), record)
         summary["risk_level"] = "high"
         row.summary = summary
+        row.contact_preference = row.contact_preference or summary.get("contact_preference")
         session.flush()
         logger.warning("Handoff %s queued urgent by the Hub's risk watch", row.id)
         return int(row.id)
