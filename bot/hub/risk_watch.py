@@ -9,6 +9,11 @@ with no urgent handoff made for it (open, or updated or closed since) is queued 
 with the same risk record the action would have kept. The action gets a head start
 (``GRACE``): the watch only acts on messages older than that.
 
+The row also carries what the person had already said (story, needs, contact wish...): the
+broker holds every event of the conversation, so the watch replays that person's slot events
+up to the risky message, as Rasa's tracker would, and stores the same ``summary_facts`` as the
+action. The Hub worker never has to ask the person to tell it all again.
+
 Several consoles may run: one watch round at a time (the same kind of lock as the retention
 purge). Log lines hold counts only, never text or conversation ids.
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -39,6 +45,15 @@ CLOCK_SKEW = timedelta(seconds=60)  # Rasa and the action server may run on diff
 LOOK_BACK_EVENTS = 20_000  # on start, how far back (in broker events) to look for missed risk
 LOOK_BACK_TIME = timedelta(hours=24)  # and never at messages older than this
 BATCH = 500
+# Events read per queued person to rebuild their slots, newest first, up to the risky message.
+# A whole introduction is a few hundred events; with slots carried into each new session, only
+# the latest session matters, so a cap keeps a very long conversation to one bounded query. A
+# session longer than the cap loses only slots set before its oldest event read (and not set
+# again since): the card then lacks them, as it did before the watch rebuilt slots at all.
+SLOT_LOOK_BACK = 2_000
+# Rasa 3.6 (DialogueStateTracker.applied_events): these start from nothing; slots carried into
+# a new session come after ``session_started`` as ordinary ``slot`` events.
+_FRESH_START = ("session_started", "restart")
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,69 @@ def risks_after(url: str, table: Table, after_id: int, up_to: int) -> list[RiskS
     return found
 
 
+def _undo_till(applied: list[Mapping[str, Any]], kind: str) -> None:
+    """Drop events back to and including the latest of ``kind`` (Rasa's ``_undo_till_previous``)."""
+    while applied:
+        if applied.pop().get("event") == kind:
+            break
+
+
+def replay_slots(events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Slot values after ``events`` (oldest first), as Rasa 3.6's tracker replays them.
+
+    Mirrors ``DialogueStateTracker.applied_events`` for what changes slots: a restart or new
+    session starts afresh, ``undo`` takes back the latest action and what came after it,
+    ``rewind`` the latest message and the action before it (a fallback's slots go with them),
+    and ``reset_slots`` empties them. Unset slots are left out (``summary_facts`` reads them
+    as missing); no slot it reads has a domain ``initial_value``.
+    """
+    applied: list[Mapping[str, Any]] = []
+    for event in events:
+        kind = event.get("event")
+        if kind in _FRESH_START:
+            applied = []
+        elif kind == "undo":
+            _undo_till(applied, "action")
+        elif kind == "rewind":
+            _undo_till(applied, "user")
+            _undo_till(applied, "action")
+        elif kind in ("slot", "reset_slots", "user", "action"):
+            applied.append(event)
+    slots: dict[str, Any] = {}
+    for event in applied:
+        if event.get("event") == "reset_slots":
+            slots = {}
+        elif event.get("event") == "slot" and event.get("name"):
+            slots[str(event["name"])] = event.get("value")
+    return {name: value for name, value in slots.items() if value is not None}
+
+
+def slots_at(url: str, table: Table, seen: RiskSeen) -> dict[str, Any]:
+    """The person's slots as they stood at the risky message: one query, this sender only,
+    events up to that message, at most ``SLOT_LOOK_BACK`` of them."""
+    try:
+        with get_engine(url).connect() as conn:
+            rows = conn.execute(
+                select(table.c.data)
+                .where(table.c.sender_id == seen.sender_id, table.c.id <= seen.event_id)
+                .order_by(table.c.id.desc()).limit(SLOT_LOOK_BACK)
+            ).scalars().all()
+    except (OperationalError, ProgrammingError):
+        return {}
+    newest_first: list[Mapping[str, Any]] = []
+    for data in rows:
+        try:
+            event = json.loads(data)
+        except (TypeError, ValueError):
+            continue
+        if not isinstance(event, dict):
+            continue
+        newest_first.append(event)
+        if event.get("event") in _FRESH_START:
+            break  # nothing before the latest restart or session start counts
+    return replay_slots(reversed(newest_first))
+
+
 def already_flagged(app_url: str, seen: RiskSeen) -> bool:
     """True when an urgent handoff covers this message: still open, or touched since it came."""
     since = seen.at - CLOCK_SKEW
@@ -131,7 +209,7 @@ def watch_once(current: Settings, after_id: int, now: datetime | None = None) ->
                 continue
             promise = current_promise(seen.channel)
             flag_risk_seen(seen.sender_id, seen.channel, risk_record(seen.risk, seen.text), promise=promise,
-                           url=current.database_url)
+                           slots=slots_at(url, table, seen), url=current.database_url)
             queued += 1
     if queued:
         logger.warning("Risk watch: %d person(s) queued urgent that the assistant could not pass on", queued)
