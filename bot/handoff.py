@@ -131,7 +131,11 @@ def flag_risk_seen(sender_id: str, channel: str, risk: Mapping[str, Any], *, pro
     flag), so the watch keeps no more than the action would have.
     """
     record = dict(risk)
-    facts = summary_facts(slots) if slots is not None else {}
+    try:
+        facts = summary_facts(slots) if slots is not None else {}
+    except (TypeError, ValueError, AttributeError):  # an odd slot value must not stop the urgent flag
+        logger.warning("The risk watch could not read the conversation's slots; queued with the risk only")
+        facts = {}
     with session_scope(url) as session:
         row = _open_row(session, sender_id)
         if row is None:

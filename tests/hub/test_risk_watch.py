@@ -264,6 +264,14 @@ def test_a_long_conversation_is_read_in_one_bounded_query(current, monkeypatch):
     assert row.summary["contact_preference"] == "email me" and row.summary["story"] is None
 
 
+def test_an_odd_slot_value_does_not_stop_the_urgent_flag(current):
+    _told(current, "web-pia", {"story": "kept if it can be", "needs": 5})
+    _said(current, "web-pia", "i want to end my life", NOW - timedelta(minutes=2), HIGH)
+    assert watch_once(current, 0, now=NOW)[1] == 1
+    [row] = _handoffs(current, "web-pia")
+    assert row.urgent and row.summary["risk_level"] == "high" and "story" not in row.summary
+
+
 def test_slots_are_replayed_as_rasa_replays_them():
     """The rebuild agrees with Rasa 3.6's own tracker on a conversation with a form, a fallback
     that rewinds the message it did not understand, reset slots, a restart and a new session."""
