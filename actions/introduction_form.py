@@ -156,6 +156,8 @@ class ValidateIntroductionForm(FormValidationAction):
             "strengths": _merge(tracker.get_slot("strengths"), found.strengths),
         }
         updates.update(_who_from(told, tracker))
+        if tracker.get_slot("consent") is None and found.form_ran_before:
+            updates["consent_asked"] = "yes"  # consent is asked again after the safety question
         return [SlotSet(name, value) for name, value in updates.items()]
 
     # --- one validator per question -------------------------------------------------
@@ -199,15 +201,15 @@ class ValidateIntroductionForm(FormValidationAction):
         text = str(value)
         if answers.asks_meaning(text):
             dispatcher.utter_message(response="utter_consent_meaning")
-            return {"consent": None}
+            return {"consent": None, "consent_asked": "yes"}
         if tracker.get_slot("story") is None and _is_story(tracker, text):
             # They told their story instead of answering: keep it, never ask for it again.
             dispatcher.utter_message(response="utter_consent_after_story")
-            result: dict[str, Any] = {"consent": None}
+            result: dict[str, Any] = {"consent": None, "consent_asked": "yes"}
             result.update(self._story_updates(text, tracker))
             return result
         dispatcher.utter_message(response="utter_consent_explain")
-        return {"consent": None}
+        return {"consent": None, "consent_asked": "yes"}
 
     def validate_introducer(self, value: Any, dispatcher: CollectingDispatcher,
                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:

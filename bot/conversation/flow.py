@@ -13,6 +13,7 @@ SKIPPED = "skipped"
 # The slots that hold the introduction itself (cleared when a person starts fresh).
 INTRODUCTION_SLOTS = (
     "consent",
+    "consent_asked",
     "resume_choice",
     "introducer",
     "relationship",

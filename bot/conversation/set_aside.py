@@ -23,6 +23,7 @@ class SetAside:
     texts: list[str] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
     strengths: list[str] = field(default_factory=list)
+    form_ran_before: bool = False  # the introduction had started (its first question was asked)
 
 
 def set_aside(events: Iterable[dict[str, Any]], story: str | None) -> SetAside:
@@ -37,7 +38,7 @@ def set_aside(events: Iterable[dict[str, Any]], story: str | None) -> SetAside:
         if event.get("event") == "action" and event.get("name") == FORM:
             start = index + 1
     users = [e for e in events[start:latest + 1] if e.get("event") == "user"]
-    found = SetAside()
+    found = SetAside(form_ran_before=start > 0)
     for event in users[:-1]:
         parse = event.get("parse_data") or {}
         if (parse.get("intent") or {}).get("name") not in INTERRUPTING:

@@ -52,6 +52,7 @@ def test_a_story_in_answer_to_consent_is_kept_and_consent_asked_again():
     tracker = _tracker("my husband died and i'm behind on the rent", needs=("housing",), requested="consent")
     result, said = _validate("validate_consent", "my husband died and i'm behind on the rent", tracker)
     assert result["consent"] is None and result["story"].startswith("my husband died")
+    assert result["consent_asked"] == "yes"
     assert result["introducer"] == "self" and said == ["utter_consent_after_story"]
 
 
@@ -65,7 +66,8 @@ def test_a_story_the_classifier_took_for_no_is_still_a_story():
 def test_what_does_that_mean_is_answered():
     result, said = _validate("validate_consent", "what does that mean?",
                              _tracker("what does that mean?", intent="nlu_fallback", requested="consent"))
-    assert result == {"consent": None} and said == ["utter_consent_meaning"]
+    # asked again without a second hello (the domain's utter_ask_consent variant for consent_asked)
+    assert result == {"consent": None, "consent_asked": "yes"} and said == ["utter_consent_meaning"]
 
 
 def test_for_my_son_at_the_story_question_sets_who_and_asks_the_story_again():
@@ -264,3 +266,13 @@ def test_a_chosen_offer_is_not_confirmed_again_when_the_introduction_resumes():
                        slots={"offers_given": shown, "offer_choice": "Brockwell Walking Group"})
     result, said = _validate("validate_offer_choice", "Brockwell Walking Group", tracker)
     assert result == {"offer_choice": "Brockwell Walking Group"} and said == []
+
+
+def test_consent_asked_again_after_the_safety_question_has_no_second_hello():
+    tracker = _paused_by_the_safety_question(first_run=False)
+    tracker.slots["consent"] = None
+    kept = {e["name"]: e["value"] for e in ValidateIntroductionForm()._set_aside_story(tracker)}
+    assert kept["consent_asked"] == "yes"
+    first = _paused_by_the_safety_question(first_run=True)
+    first.slots["consent"] = None
+    assert "consent_asked" not in {e["name"] for e in ValidateIntroductionForm()._set_aside_story(first)}
