@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.conversation.flow import SKIPPED
-from bot.taxonomy import need_label, strength_label
+from bot.conversation.heard import join_words, need_words
+from bot.taxonomy import strength_label
 
 MAX_QUOTE = 90
 
@@ -75,8 +76,9 @@ def read_back(slots: Mapping[str, Any], channel: str | None = None) -> str:
     lines = [line("utter_summary_heading")]
     if facts["story"]:
         lines.append(line("utter_summary_story_them" if them else "utter_summary_story", _short(facts["story"])))
-    if facts["needs"]:
-        lines.append(line("utter_summary_needs", ", ".join(need_label(c).lower() for c in facts["needs"])))
+    heard = need_words(facts["needs"], channel)
+    if heard:
+        lines.append(line("utter_summary_needs", join_words(heard)))
     if facts["what_matters"]:
         lines.append(line("utter_summary_what_matters", _short(facts["what_matters"])))
     if facts["strengths_text"]:

@@ -47,3 +47,9 @@ def test_facts_carry_codes_and_risk_for_the_hub():
     assert facts["needs"] == ["housing"] and facts["strengths"] == ["cooking"]
     assert facts["risk_level"] == "high"
     assert facts["consent"] is True
+
+
+def test_needs_are_said_back_in_the_same_words_as_before_the_offers():
+    text = read_back(_slots(needs=["emotional_support", "money", "housing", "physical_health"]))
+    assert "Help with: having someone to talk to, money, housing and your health." in text
+    assert "peer support" not in text and "therapies" not in text
