@@ -107,6 +107,7 @@ class Timing:
 
     when: str
     fits: bool  # False when the wished time is outside the Hub's hours
+    moment: datetime | None = None  # the first time that keeps the wish (None: no time was asked)
 
 
 def _day_words(day: datetime, at: datetime) -> str:
@@ -135,5 +136,5 @@ def timing(wish: ContactWish, hours: HubHours, at: datetime) -> Timing:
             low = max(low, start.time())
         if low < high:
             moment = datetime.combine(day, low, start.tzinfo)
-            return Timing(f"{wish.said_time} {_day_words(moment, at)}", True)
+            return Timing(f"{wish.said_time} {_day_words(moment, at)}", True, moment)
     return Timing(hours.describe_next_contact(at), False)

@@ -96,13 +96,20 @@ def first_name(summary: Mapping[str, Any]) -> str:
 
 def promised_by(h: Handoff) -> datetime:
     """When contact was promised (UTC, naive): at once for a live promise or urgent risk,
-    otherwise the Hub's next realistic contact time after they asked."""
+    otherwise the first time the Hub is open that keeps the person's wish ("after 10"), or
+    its next realistic contact time after they asked."""
     if h.urgent or (h.promise or "").startswith(LIVE_PROMISE) or not h.promise:
         return h.created_at
     try:
+        from bot.conversation.contact import read_wish, timing
         from bot.hours import HubHours
 
-        when = HubHours.load().next_contact(h.created_at.replace(tzinfo=timezone.utc))
+        hours = HubHours.load()
+        asked_at = h.created_at.replace(tzinfo=timezone.utc)
+        wish = h.contact_preference if h.contact_preference not in (None, "", "skipped") else None
+        # The person was promised their own time ("after 10 a.m. tomorrow"): the queue keeps it.
+        kept = timing(read_wish(wish), hours, asked_at).moment if wish else None
+        when = kept or hours.next_contact(asked_at)
         return when.astimezone(timezone.utc).replace(tzinfo=None)
     except Exception:  # hours unreadable: treat the promise as due now, never later
         logger.exception("Could not work out the promised contact time")

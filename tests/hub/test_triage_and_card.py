@@ -128,6 +128,18 @@ def test_a_later_promise_is_due_at_the_next_opening_and_says_when_it_is_overdue(
     assert queue.promise_words(live, saturday_night, saturday_night)[0] == "Promised: as soon as possible"
 
 
+def test_the_queue_keeps_the_time_the_person_was_promised():
+    from datetime import datetime
+
+    monday_night = datetime(2026, 11, 23, 21, 30)
+    asked = Handoff(created_at=monday_night, urgent=False, contact_preference="text me after 10 tomorrow, 07700 900777",
+                    promise="The Hub is closed now. A Hub worker will contact you after 10 a.m. tomorrow, by text.")
+    assert queue.promised_by(asked) == datetime(2026, 11, 24, 10, 0)  # not the 09:00 opening
+    plain = Handoff(created_at=monday_night, urgent=False, contact_preference="text is fine",
+                    promise="The Hub is closed now. A Hub worker will contact you tomorrow morning, by text.")
+    assert queue.promised_by(plain) == datetime(2026, 11, 24, 9, 0)
+
+
 def _form_tracker(slot: str, text: str, intent: str) -> Tracker:
     return Tracker("card-person", {"requested_slot": slot, "introducer": "someone_else"},
                    {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
