@@ -13,6 +13,7 @@ Each detail is replaced by its kind in brackets, so "I'm Sarah, 07700 900123" be
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -213,3 +214,22 @@ def redact(text: str) -> str:
         position = detail.end
     out.append(text[position:])
     return "".join(out)
+
+
+def redact_note(text: str, known_names: Iterable[str] = ()) -> str:
+    """A staff member's note (a worker's reason for changing a risk level), redacted harder
+    than a person's message: staff write names bare ("Frank's daughter Sarah"), with no "my
+    name is" before them. Names the conversation itself gave, and any capitalised word that
+    is a common first name, become [name] as well as everything :func:`redact` finds."""
+    out = redact(text)
+    names = {n.strip() for n in known_names if n and len(n.strip()) > 1}
+    for name in sorted(names, key=len, reverse=True):
+        out = re.sub(rf"\b{re.escape(name)}\b", PLACEHOLDERS["name"], out, flags=re.IGNORECASE)
+    first = _first_names()
+    return re.sub(r"\b[A-Z][a-z]+\b", lambda m: PLACEHOLDERS["name"] if m.group(0).lower() in first else m.group(0),
+                  out)
+
+
+def names_in(texts: Iterable[str]) -> list[str]:
+    """The names :func:`redact` finds in some messages (to take them out of notes about them too)."""
+    return [d.text for text in texts for d in find_details(text) if d.kind == "name"]

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot import taxonomy
 from bot.coproduction.models import Proposal, ReviewCursor, ReviewItem
-from bot.coproduction.redact import redact
+from bot.coproduction.redact import names_in, redact, redact_note
 from bot.hub.feed import events_table
 from bot.store.db import get_engine
 from bot.store.models import utcnow
@@ -157,7 +157,10 @@ def add_risk_change(session: Session, sender_id: str, events: list[dict[str, Any
     worker_level, assistant_level = _level(worker_level), _level(assistant_level)
     if worker_level == assistant_level:
         return 0
-    why = redact(reason.strip())[:1000] if reason and reason.strip() else None
+    # Staff write names bare ("Frank's daughter Sarah"): the note loses the names the
+    # conversation gave and common first names, not only what follows "my name is".
+    told = names_in(str(e.get("text") or "") for e in events if e.get("event") == "user")
+    why = redact_note(reason.strip(), told)[:1000] if reason and reason.strip() else None
     added = 0
     for event in messages_behind(events, worker_level, assistant_level):
         key = hashlib.sha256(f"risk\x00{sender_id}\x00{event.get('timestamp')}\x00{worker_level}"

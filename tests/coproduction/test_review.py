@@ -236,3 +236,24 @@ def test_a_reply_moved_by_an_earlier_change_is_still_found_and_a_changed_one_is_
     written = (data_repo / "domain.yml").read_text()
     assert '- text: "Take care, and bye."' in written
     assert '- text: "Hello. Is it OK for us to keep what you tell me?"' in written
+
+
+def test_bare_names_in_a_workers_reason_are_taken_out(dbs):
+    app_db, _ = dbs
+    talk = [user("his name is Frank, he doesn't know I'm texting", "risk_high", 1.0, 1),
+            user("Dennis is my neighbour", "share_story", 0.9, 2)]
+    with session_scope(app_db) as session:
+        add_risk_change(session, "sms-person", talk, assistant_level="high", worker_level="none",
+                        reason="Frank's daughter Sarah was giving his name; dennis is a neighbour. Will call her")
+    with session_scope(app_db) as session:
+        item = session.execute(select(ReviewItem)).scalars().first()
+    assert "Frank" not in item.worker_reason and "Sarah" not in item.worker_reason
+    assert item.worker_reason.startswith("[name]'s daughter [name] was giving his name")
+    assert "daughter" in item.worker_reason and "neighbour" in item.worker_reason
+
+
+def test_a_note_keeps_ordinary_capitalised_words():
+    from bot.coproduction.redact import redact_note
+
+    assert redact_note("Talked it through. Not at risk, Hub will call Monday.") == (
+        "Talked it through. Not at risk, Hub will call Monday.")
