@@ -432,3 +432,20 @@ def test_means_words_with_brackets_or_bars_are_refused(tmp_path: Path, section: 
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(SafetyLexiconError, match="level crossing"):
         SafetyLexicon.load(edited)
+
+
+@pytest.mark.parametrize("text", [
+    "to be honest I've been saving up my pills. I don't see the point anymore",
+    "been saving my meds for a while now",
+    "I've been saving up tablets for weeks",
+])
+def test_saving_up_pills_is_high(text: str) -> None:
+    assert assess(text).level == "high"
+
+
+@pytest.mark.parametrize("text", [
+    "saving up for a holiday, any cheap pills for travel sickness?",
+    "I'm saving money on my meds with a prepayment certificate",
+])
+def test_saving_money_is_not_saving_pills(text: str) -> None:
+    assert assess(text).level == "none"
