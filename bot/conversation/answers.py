@@ -88,6 +88,21 @@ def safety_answer(text: str, question: str) -> str | None:
     return said
 
 
+_UNSURE = re.compile(
+    r"^(?:i\s*)?(?:(?:really|honestly|just)\s+)?(?:don'?t know|dont know|dunno|idk|not sure|no idea|"
+    r"not really sure|unsure|maybe|possibly|i'?m not sure|im not sure|can'?t say|hard to say|kind of|kinda|"
+    r"sort of|not really)\b"
+)
+
+
+def is_unsure(text: str) -> bool:
+    """True when an answer says the person does not know ("I don't know", "not sure", "skip").
+
+    Asked "are you safe right now?", not knowing is never taken as safe."""
+    norm = _normalise(text)
+    return is_skip(norm) or bool(_UNSURE.match(norm))
+
+
 def is_skip(text: str) -> bool:
     """True when the answer means 'skip this question'."""
     return _normalise(text) in _SKIP

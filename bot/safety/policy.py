@@ -39,7 +39,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.conversation.answers import safety_answer
+from bot.conversation.answers import is_unsure, safety_answer
 
 FORM = "introduction_form"
 DEACTIVATE = "action_deactivate_loop"
@@ -47,8 +47,9 @@ FOLLOWUP = "action_crisis_followup"
 # The questions whose yes/no answer this policy reads, and what it does with each answer.
 SAFETY_QUESTION = "utter_safety_check"  # "are you thinking about ending your life ...?"
 SAFE_NOW_QUESTION = "utter_ask_safe_now"  # "are you safe right now?"
+SAFE_NOW_AGAIN = "utter_ask_safe_now_again"  # asked once more when the answer was neither
 CARRY_ON_QUESTION = "utter_safe_now_yes"  # "I'm glad. Would you like to carry on ...?"
-QUESTIONS = (SAFETY_QUESTION, SAFE_NOW_QUESTION, CARRY_ON_QUESTION)
+QUESTIONS = (SAFETY_QUESTION, SAFE_NOW_QUESTION, SAFE_NOW_AGAIN, CARRY_ON_QUESTION)
 # What may come between a question and its answer without the answer being lost.
 _HELP_INTENTS = {"get_help_now"}
 _IN_BETWEEN_ACTIONS = {"utter_help_contacts", ACTION_LISTEN_NAME, "action_extract_slots", None}
@@ -66,12 +67,14 @@ class View:
     pending: str | None = None  # the safety question this message answers, if any
     crisis_sent_before: bool = False  # the full crisis contacts were sent earlier in this conversation
     answer: str | None = None  # "yes"/"no" when the words plainly answer the pending question
+    unsure: bool = False  # "I don't know", "not sure", "skip": never taken as safe
 
 
 # Intents the words of an answer never override: risk is always heard as risk, and a request
 # for help is always answered.
 _NEVER_OVERRIDDEN = {"risk_high", "risk_possible", "get_help_now", "affirm", "deny"}
-_QUESTION_KIND = {SAFETY_QUESTION: "ending_life", SAFE_NOW_QUESTION: "safe_now", CARRY_ON_QUESTION: "carry_on"}
+_QUESTION_KIND = {SAFETY_QUESTION: "ending_life", SAFE_NOW_QUESTION: "safe_now", SAFE_NOW_AGAIN: "safe_now",
+                  CARRY_ON_QUESTION: "carry_on"}
 
 
 def _said(view: View) -> str | None:
@@ -103,11 +106,15 @@ def sequence(view: View) -> tuple[str, ...] | None:
             return (crisis, FOLLOWUP, *set_aside, SAFE_NOW_QUESTION)
         if said == "deny":
             return ("utter_safety_check_no",) if view.introduction_done else ("utter_safety_check_no", FORM)
-    if view.pending == SAFE_NOW_QUESTION:
+    if view.pending in (SAFE_NOW_QUESTION, SAFE_NOW_AGAIN):
         if said == "affirm":
             return (CARRY_ON_QUESTION,)
-        if said == "deny":
-            return ("utter_not_safe_now",)
+        if said == "deny" or (view.unsure and view.intent not in _NEVER_OVERRIDDEN):
+            return ("utter_not_safe_now",)  # not sure they are safe: the same urgent words
+        if view.pending == SAFE_NOW_QUESTION and view.intent not in _NEVER_OVERRIDDEN:
+            # Anything else ("text me after 6pm"): the question was not answered, so it is asked
+            # once more before anything else happens; the introduction never just carries on.
+            return (SAFE_NOW_AGAIN,)
     if view.pending == CARRY_ON_QUESTION:
         if said == "affirm":
             return ("utter_carry_on",) if view.introduction_done else ("utter_carry_on", FORM)
@@ -151,10 +158,11 @@ def view_of(tracker: DialogueStateTracker) -> View:
     pending = _pending_question(events[:max(index, 0)])
     text = (message.text or "") if message is not None else ""
     answer = safety_answer(text, _QUESTION_KIND[pending]) if pending and text else None
+    unsure = bool(pending) and answer is None and is_unsure(text)
     return View(intent=intent, done=tuple(done), active_loop=tracker.active_loop_name,
                 hub_worker=bool(tracker.get_slot("hub_worker")),
                 introduction_done=tracker.get_slot("introduction_done") is True,
-                pending=pending, crisis_sent_before=crisis_before, answer=answer)
+                pending=pending, crisis_sent_before=crisis_before, answer=answer, unsure=unsure)
 
 
 def _pending_question(events: list[Any]) -> str | None:

@@ -144,4 +144,27 @@ def test_sentences_answer_are_you_safe_now_only_when_unhedged():
                                       ACTION_LISTEN_NAME)]
     assert _next(*asked, _wrote("no, not at all tonight", "share_story")) == "utter_not_safe_now"
     assert _next(*asked, _wrote("yes I'm at my sister's", "share_story")) == "utter_safe_now_yes"
-    assert _next(*asked, _wrote("yes but I don't know about later", "share_story")) is None
+    # hedged: neither yes nor no, so asked once more
+    assert _next(*asked, _wrote("yes but I don't know about later", "share_story")) == "utter_ask_safe_now_again"
+
+
+ASKED_IF_SAFE = [_said("risk_high"), _did("utter_crisis", "action_crisis_followup", "utter_ask_safe_now",
+                                          ACTION_LISTEN_NAME)]
+
+
+def test_not_knowing_whether_you_are_safe_gets_the_urgent_words():
+    # Walked by SMS: "i don't know" here let the introduction carry on with the contact question.
+    for text in ("i don't know", "not sure", "dunno", "idk really", "skip"):
+        assert _next(*ASKED_IF_SAFE, _wrote(text, "nlu_fallback")) == "utter_not_safe_now", text
+
+
+def test_an_answer_to_something_else_asks_once_more_before_anything_goes_on():
+    other = _wrote("text me on this number after 6pm", "tell_contact")
+    assert _next(*ASKED_IF_SAFE, other) == "utter_ask_safe_now_again"
+    again = [*ASKED_IF_SAFE, _wrote("text me after 6pm", "tell_contact"), _did("utter_ask_safe_now_again",
+                                                                               ACTION_LISTEN_NAME)]
+    assert _next(*again, _wrote("yes", "affirm")) == "utter_safe_now_yes"
+    assert _next(*again, _wrote("i don't know", "nlu_fallback")) == "utter_not_safe_now"
+    assert _next(*again, _wrote("my rent is the problem", "share_story")) is None  # asked twice: no loop
+    # Risk is still heard as risk, never as a non-answer.
+    assert _next(*ASKED_IF_SAFE, _wrote("I've got the pills here", "risk_high")) == "utter_crisis_again"
