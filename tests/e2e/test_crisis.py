@@ -116,7 +116,10 @@ def test_a_possible_sign_gets_one_caring_question(rasa_stack):
     reply = rasa_stack.say(sender, "i just can't cope anymore, what's the point")
     assert "are you thinking about ending your life" in reply
     reply = rasa_stack.say(sender, "no")
-    assert "Thank you for answering" in reply and "going on for you" in reply
+    # What they wrote is their story: kept, not asked for again, and offers follow.
+    assert "Thank you for answering" in reply and "going on for you" not in reply
+    assert "places that might help" in reply
+    assert "can't cope anymore" in rasa_stack.slots(sender)["story"]
 
 
 def test_yes_to_the_safety_question_gets_crisis_contacts(rasa_stack):
