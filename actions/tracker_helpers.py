@@ -19,8 +19,12 @@ def latest_entity_values(tracker: Tracker, entity: str) -> list[str]:
 
 
 def channel_of(tracker: Tracker) -> str:
-    """The input channel of the latest message ("rest", "twilio", "webchat", ...)."""
-    return tracker.get_latest_input_channel() or "rest"
+    """The person's channel ("rest", "twilio", "webchat", ...): the one named by the
+    conversation id (``sms:...`` is SMS, whatever a message claims), else for an old
+    unprefixed id the input channel of the latest message."""
+    from bot.channels.ids import channel_of_id
+
+    return channel_of_id(tracker.sender_id or "") or tracker.get_latest_input_channel() or "rest"
 
 
 def current_slots(tracker: Tracker, updates: dict[str, Any] | None = None) -> dict[str, Any]:

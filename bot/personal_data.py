@@ -42,14 +42,38 @@ def _all_tables() -> list[Table]:
     return [*reversed(Base.metadata.sorted_tables), feed_events_table]
 
 
-def identities(sender_id: str) -> set[str]:
-    """Every form the person's id takes in our tables (an SMS number is stored normalised)."""
-    from bot.channels.optout import normalise_phone
+def identities(sender_id: str, *, exact: bool = False) -> set[str]:
+    """Every conversation id the person's rows may carry.
 
-    forms = {sender_id}
-    if sender_id.lstrip("+").replace(" ", "").isdigit():
-        forms.add(normalise_phone(sender_id))
-    return forms
+    An SMS person may be given as ``sms:+44...`` or just the number (``bot erase-person
+    +447700900123``): both find ``sms:+44...`` and the bare number stored before ids were
+    namespaced (``bot.channels.ids.identities``). ``rest:+44...`` is never the SMS person.
+    A carer's own introduction (``<id>:carer``) goes with them. ``exact`` (the retention purge,
+    which picks one stale conversation) keeps to the id given.
+    """
+    from bot.channels.ids import identities as id_forms
+    from bot.conversation.records import CARER_SUFFIX
+
+    forms = {sender_id} if exact else id_forms(sender_id)
+    return forms | {form + CARER_SUFFIX for form in forms}
+
+
+def phones(forms: Iterable[str]) -> set[str]:
+    """The phone numbers behind SMS conversation ids, for the tables keyed by number (hashed)."""
+    from bot.channels.ids import phone_of
+
+    return {phone for form in forms if (phone := phone_of(form))}
+
+
+def _match(table: Table, forms: set[str]) -> Any:
+    """Rows of ``table`` that are the person's: by conversation id, or by their number."""
+    numbers = phones(forms)
+    parts = []
+    if "sender_id" in table.c:
+        parts.append(table.c["sender_id"].in_(forms))
+    if "phone" in table.c and numbers:
+        parts.append(table.c["phone"].in_(numbers))
+    return or_(*parts) if parts else None
 
 
 @dataclass
@@ -88,26 +112,27 @@ def _delete_rasa_rows(engine: Engine | None, forms: set[str]) -> int:
 
 
 def erase_person(sender_id: str, *, app_url: str | None = None, tracker_engine: Engine | None = None,
-                 broker_engine: Engine | None = None, keep_opt_out: bool = False) -> ErasureReport:
+                 broker_engine: Engine | None = None, keep_opt_out: bool = False,
+                 exact: bool = False) -> ErasureReport:
     """Remove ``sender_id`` from the tracker store, the event broker and every app table.
 
     Engines default to ``LWFD_TRACKER_DATABASE_URL`` and ``LWFD_EVENTS_DATABASE_URL`` (no SQL
     broker with RabbitMQ: its copy is ``hub_feed_events``, an app table).
     ``keep_opt_out`` keeps a STOP (retention purges keep it so a STOP is still honoured).
+    ``exact`` erases only the conversation id given (see :func:`identities`).
     """
     current = settings()
     app_url = app_url or current.database_url
     tracker_engine = tracker_engine or get_engine(current.tracker_database_url)
     if broker_engine is None and not current.uses_rabbitmq:
         broker_engine = get_engine(current.events_database_url)
-    forms = identities(sender_id)
+    forms = identities(sender_id, exact=exact)
     report = ErasureReport()
     with session_scope(app_url) as session:
         for table in _all_tables():
-            columns = [table.c[name] for name in PERSON_COLUMNS if name in table.c]
-            if not columns:
+            match = _match(table, forms)
+            if match is None:
                 continue
-            match = or_(*(column.in_(forms) for column in columns))
             if table.name == AUDIT_TABLE:
                 values = {"sender_id": None, "detail": None}
                 if "handoff_id" in table.c:
@@ -138,10 +163,10 @@ def export_person(sender_id: str, *, app_url: str | None = None, tracker_engine:
     out: dict[str, Any] = {"conversation_id": sender_id, "exported_at": _now().isoformat(), "tables": {}}
     with session_scope(app_url) as session:
         for table in _all_tables():
-            columns = [table.c[name] for name in PERSON_COLUMNS if name in table.c]
-            if not columns:
+            match = _match(table, forms)
+            if match is None:
                 continue
-            rows = session.execute(select(table).where(or_(*(c.in_(forms) for c in columns)))).mappings().all()
+            rows = session.execute(select(table).where(match)).mappings().all()
             if rows:
                 out["tables"][table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
     events: list[Any] = []
@@ -235,7 +260,7 @@ def purge_older_than(age: timedelta, *, app_url: str | None = None, tracker_engi
     if dry_run:
         return [ErasureReport() for _ in senders]
     return [erase_person(sender, app_url=app_url, tracker_engine=tracker_engine, broker_engine=broker_engine,
-                         keep_opt_out=True) for sender in senders]
+                         keep_opt_out=True, exact=True) for sender in senders]
 
 
 def parse_age(value: str) -> timedelta:

@@ -13,9 +13,12 @@ from contextlib import contextmanager
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.channels.ids import SEPARATOR, SMS
 from bot.channels.models import SmsOptEvent, SmsOptOut
 from bot.store.db import session_scope
 from bot.store.models import utcnow
+
+SMS_PREFIX = SMS + SEPARATOR
 
 
 class OptedOutError(RuntimeError):
@@ -30,8 +33,15 @@ class OptedOutError(RuntimeError):
 
 
 def normalise_phone(phone: str) -> str:
-    """The number as Twilio sends it (E.164, e.g. +447700900123), without stray spaces."""
-    return "".join(phone.split())
+    """The number as Twilio sends it (E.164, e.g. +447700900123), without stray spaces.
+
+    An SMS conversation id (``sms:+447700900123``) gives its number, so a caller that passes
+    the id never hashes the prefix and misses a STOP.
+    """
+    phone = "".join(str(phone).split())
+    if phone.startswith(SMS_PREFIX):
+        return phone[len(SMS_PREFIX):]
+    return phone
 
 
 @contextmanager

@@ -8,7 +8,9 @@ has no size limit and passes ``/intent{...}`` orders through. This one:
   ``Authorization: Bearer <token>`` (compared in constant time); 404 / 401 otherwise;
 - needs a JSON object with a ``sender`` (1 to 64 of ``[A-Za-z0-9_.:-]``, not a phone number)
   and a string ``message``; 400 otherwise, and 415 for anything but JSON;
-- refuses (403) a sender whose conversation began on another channel (SMS, web chat);
+- keeps every sender in its own namespace: the conversation is ``rest:<sender>``
+  (:mod:`bot.channels.ids`), so no sender, not even ``sms:+447700900123``, reaches an SMS or
+  web chat conversation; the reply's ``recipient_id`` is the sender as given;
 - screens the text (:mod:`bot.channels.text_guard`): normalised, 5,000 characters at most
   (longer: the polite ``utter_message_too_long`` answer, nothing processed), and a leading ``/``
   is words unless it is a button payload just offered to this sender;
@@ -30,8 +32,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.erasure_flow import ErasureFlow, confirm_text, done_text, erase_for
+from bot.channels.ids import REST, conversation_id
 from bot.channels.rate_limit import RateLimiter, client_address
-from bot.channels.text_guard import latest_channel, screen, too_long_reply, tracker_payloads
+from bot.channels.text_guard import screen, too_long_reply, tracker_payloads
 from bot.config import refuse_unsafe_rasa_server, settings
 
 logger = logging.getLogger(__name__)
@@ -106,25 +109,23 @@ class GuardedRestInput(InputChannel):
                 return response.json({"error": "sender and message are required"}, status=400)
 
             agent = request.app.ctx.agent
-            started_on = await latest_channel(agent, sender_id)
-            if started_on not in (None, self.name()):
-                return response.json({"error": "this conversation belongs to another channel"}, status=403)
-            screened = screen(message, await tracker_payloads(agent, sender_id))
+            person = conversation_id(REST, sender_id)  # rest:<sender>, never another channel's
+            screened = screen(message, await tracker_payloads(agent, person))
             if screened.too_long:
                 return response.json([{"recipient_id": sender_id, "text": too_long_reply(agent)}])
-            erasure = self.erasure.step(sender_id, screened.text)
+            erasure = self.erasure.step(person, screened.text)
             if erasure == "ask":
                 return response.json([{"recipient_id": sender_id, "text": confirm_text(agent)}])
             if erasure == "erase":
-                await erase_for(agent, sender_id)
+                await erase_for(agent, person)
                 return response.json([{"recipient_id": sender_id, "text": done_text(agent)}])
-            if not self.limiter.allow(sender_id, client_address(request), screened.text):
+            if not self.limiter.allow(person, client_address(request), screened.text):
                 return response.json([{"recipient_id": sender_id, "text": self.limiter.reply(agent)}],
                                      status=429)
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(screened.text, collector, sender_id,
+            await on_new_message(UserMessage(screened.text, collector, person,
                                              input_channel=self.name(),
                                              metadata={"lwfd_channel": "rest"}))
-            return response.json(collector.messages)
+            return response.json([{**message, "recipient_id": sender_id} for message in collector.messages])
 
         return rest

@@ -80,15 +80,6 @@ async def tracker_payloads(agent: Any, sender_id: str) -> set[str]:
     return offered_payloads(event.as_dict() for event in tracker.events)
 
 
-async def latest_channel(agent: Any, sender_id: str) -> str | None:
-    """The input channel of the conversation's last message (None for a new conversation)."""
-    store = getattr(agent, "tracker_store", None)
-    if store is None:
-        return None
-    tracker = await store.retrieve(sender_id)
-    return tracker.get_latest_input_channel() if tracker else None
-
-
 @dataclass(frozen=True)
 class Screened:
     """A message after screening: what to pass to Rasa, or why not to."""

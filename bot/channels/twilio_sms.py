@@ -33,6 +33,7 @@ from twilio.rest import Client
 
 from bot.channels import sms_keywords as kw
 from bot.channels.erasure_flow import ErasureFlow, confirm_text, done_text, erase_for
+from bot.channels.ids import SMS, conversation_id, phone_of
 from bot.channels.optout import OptedOutError, is_opted_out, normalise_phone, record_opt_in, record_opt_out
 from bot.channels.rate_limit import RateLimiter
 from bot.channels.sms_store import (
@@ -116,10 +117,25 @@ class TwilioSmsOutput(OutputChannel):
         bubbles, self._turn = self._turn or [], None
         if not bubbles:
             return
-        to = normalise_phone(recipient_id)
+        to = self._phone(recipient_id)
+        if to is None:
+            return
         for text in join_for_sms(bubbles, self.max_segments):
             if not await self._create(to, text):
                 return
+
+    def _phone(self, recipient_id: str) -> str | None:
+        """The number to text for a conversation id (``sms:+44...`` -> ``+44...``).
+
+        A web or REST conversation has no number: strict raises, else nothing is sent, so a
+        reply can never be texted to a session id or a REST sender.
+        """
+        to = phone_of(recipient_id)
+        if to is None:
+            logger.error("SMS not sent: the conversation is not an SMS person's")
+            if self.strict:
+                raise SmsSendError("This conversation is not with an SMS number, so no text was sent.")
+        return to
 
     # -- the one way out -------------------------------------------------------------------
     async def _create(self, to: str, body: str) -> bool:
@@ -151,9 +167,12 @@ class TwilioSmsOutput(OutputChannel):
     async def send_sms(self, recipient_id: str, text: str, *, even_if_opted_out: bool = False) -> None:
         """Send ``text`` split into messages of at most ``max_segments`` segments each.
 
+        ``recipient_id`` is the conversation id (``sms:+44...``); the text goes to its number.
         ``even_if_opted_out`` is only for the STOP confirmation itself.
         """
-        to = normalise_phone(recipient_id)
+        to = self._phone(recipient_id)
+        if to is None:
+            return
         if not even_if_opted_out and await asyncio.to_thread(is_opted_out, to, url=self.database_url):
             if self.strict:
                 raise OptedOutError(to)
@@ -173,20 +192,25 @@ class TwilioSmsOutput(OutputChannel):
             name = _first_name(kwargs.get("lwfd_worker_name"))
             text = f"{name} (Hub worker): {text}" if name else f"Hub worker: {text}"
             # Earlier numbered choices no longer apply once a person has written.
-            await asyncio.to_thread(clear_buttons, recipient_id, url=self.database_url)
+            phone = phone_of(recipient_id)
+            if phone:
+                await asyncio.to_thread(clear_buttons, phone, url=self.database_url)
         await self.send_sms(recipient_id, text)
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
                                      **kwargs: Any) -> None:
         """Buttons become "Reply 1 for ..., 2 for ..."; the choices are kept for the reply."""
-        if await asyncio.to_thread(is_opted_out, recipient_id, url=self.database_url):
+        phone = self._phone(recipient_id)
+        if phone is None:
+            return
+        if await asyncio.to_thread(is_opted_out, phone, url=self.database_url):
             if self.strict:
-                raise OptedOutError(normalise_phone(recipient_id))
+                raise OptedOutError(phone)
             logger.info("SMS not sent: the number has texted STOP")
             return
         shown = [b for b in buttons if button_title(b)]
         if shown:
-            await asyncio.to_thread(save_buttons, recipient_id, shown, url=self.database_url)
+            await asyncio.to_thread(save_buttons, phone, shown, url=self.database_url)
         await self.send_sms(recipient_id, numbered_choices(text or "", shown))
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
@@ -294,8 +318,13 @@ class TwilioSmsInput(InputChannel):
     # -- handling one message ------------------------------------------------------------------
     async def handle_sms(self, form: Mapping[str, Any], on_new_message: OnNewMessage,
                          out: TwilioSmsOutput) -> str:
-        """Answer keywords, empty and long messages; pass the rest to the assistant. Returns the outcome."""
+        """Answer keywords, empty and long messages; pass the rest to the assistant. Returns the outcome.
+
+        The number is the address (STOP, numbered choices, where texts go); the conversation
+        is ``sms:<number>`` (``bot.channels.ids``).
+        """
         phone = normalise_phone(form.get("From") or "")
+        person = conversation_id(SMS, phone)
         sid = str(form.get("MessageSid") or form.get("SmsSid"))
         body = _clean_body(str(form.get("Body") or ""))
         num_media = _int(form.get("NumMedia"))
@@ -326,12 +355,12 @@ class TwilioSmsInput(InputChannel):
         if screened.too_long:
             await out.send_sms(phone, too_long_reply(self.agent))
             return "too_long"
-        erasure = self.erasure.step(phone, screened.text)  # "delete my data" / DELETE, then YES
+        erasure = self.erasure.step(person, screened.text)  # "delete my data" / DELETE, then YES
         if erasure == "ask":
             await out.send_sms(phone, confirm_text(self.agent))
             return "erase_asked"
         if erasure == "erase":
-            await erase_for(self.agent, phone, app_url=db)
+            await erase_for(self.agent, person, app_url=db)
             await out.send_sms(phone, done_text(self.agent))
             return "erased"
         choice = match_choice(screened.text, await asyncio.to_thread(last_buttons, phone, url=db))
@@ -340,7 +369,7 @@ class TwilioSmsInput(InputChannel):
         if not text.strip():
             await out.send_sms(phone, kw.EMPTY_REPLY)
             return "empty"
-        if not choice and not self.limiter.allow(phone, None, text):
+        if not choice and not self.limiter.allow(person, None, text):
             await out.send_sms(phone, self.limiter.reply(self.agent))
             return "rate_limited"
         metadata: dict[str, Any] = {"lwfd_channel": "sms", "message_sid": sid, "num_media": num_media,
@@ -350,10 +379,10 @@ class TwilioSmsInput(InputChannel):
         started = utcnow()
         out.begin_turn()
         try:
-            await on_new_message(UserMessage(text, out, phone, input_channel=self.name(), message_id=sid,
+            await on_new_message(UserMessage(text, out, person, input_channel=self.name(), message_id=sid,
                                              metadata=metadata))
         finally:
-            await out.end_turn(phone)
+            await out.end_turn(person)
         await asyncio.to_thread(clear_buttons, phone, older_than=started, url=db)
         return "opted_out" if opted_out else ("choice" if choice else "assistant")
 
@@ -376,6 +405,10 @@ class TwilioSmsInput(InputChannel):
             sid = form.get("MessageSid") or form.get("SmsSid")
             if not sid or not form.get("From"):
                 return response.text("MessageSid and From are required", status=400)
+            try:
+                conversation_id(SMS, normalise_phone(form["From"]))
+            except ValueError:
+                return response.text("From is not a phone number", status=400)
 
             claim = await asyncio.to_thread(claim_message, sid, form["From"], url=self.database_url)
             if claim == "done":

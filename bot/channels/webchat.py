@@ -31,9 +31,12 @@ What this adds to Rasa 3.6's ``SocketIOInput``:
 - Text is text (``bot.channels.text_guard``): each message is normalised, one over the size
   limit gets the polite ``utter_message_too_long`` and is not processed (never cut), and a
   leading ``/`` is read as words unless it is a button payload just offered in this
-  conversation. Only ``lwfd_display`` is taken from the page's metadata. A session id whose
-  conversation began on another channel is not accepted, and senders and addresses are rate
-  limited (``bot.channels.rate_limit``; a message showing risk always goes through).
+  conversation. Only ``lwfd_display`` is taken from the page's metadata. Senders and
+  addresses are rate limited (``bot.channels.rate_limit``; a message showing risk always
+  goes through).
+- The page knows its bare session id; the Rasa conversation is ``web:<session id>``
+  (``bot.channels.ids``), so no id from another channel can name it. Rooms are the bare session
+  id (or socket id), and every reply finds its room from the conversation id.
 """
 
 from __future__ import annotations
@@ -55,8 +58,9 @@ from sanic.response import HTTPResponse
 from socketio import AsyncManager, AsyncRedisManager, AsyncServer
 
 from bot.channels.erasure_flow import ErasureFlow, confirm_text, done_text, erase_for
+from bot.channels.ids import WEB, address_of, conversation_id
 from bot.channels.rate_limit import RateLimiter, client_address
-from bot.channels.text_guard import latest_channel, screen, too_long_reply, tracker_payloads
+from bot.channels.text_guard import screen, too_long_reply, tracker_payloads
 from bot.config import refuse_unsafe_rasa_server, settings
 
 logger = logging.getLogger(__name__)
@@ -116,7 +120,7 @@ def valid_session_id(value: Any) -> str | None:
 
 
 def new_session_id() -> str:
-    """A fresh, unguessable session id (also the Rasa conversation id)."""
+    """A fresh, unguessable session id (the Rasa conversation id is ``web:`` and this)."""
     return uuid.uuid4().hex
 
 
@@ -138,6 +142,10 @@ class WebChatOutput(SocketIOOutput):
     @classmethod
     def name(cls) -> str:
         return "webchat"
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        """Emit to the room of the conversation: ``web:<session id>`` goes to ``<session id>``."""
+        await self.sio.emit(self.bot_message_evt, response, room=address_of(socket_id))
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Bot text in paragraphs (as Rasa does); a worker's message stays one message."""
@@ -162,6 +170,8 @@ class WebChatOutput(SocketIOOutput):
         if isinstance(json_message, dict) and "offer_cards" in json_message:
             await self._send_message(recipient_id, card_message(json_message))
             return
+        if isinstance(json_message, dict):
+            json_message.setdefault("room", address_of(recipient_id))
         await super().send_custom_json(recipient_id, json_message, **kwargs)
 
 
@@ -273,13 +283,6 @@ class WebChatInput(SocketIOInput):
             app = server.get("app")
             return getattr(getattr(app, "ctx", None), "agent", None) if app else None
 
-        async def belongs_elsewhere(session_id: str) -> bool:
-            try:
-                channel = await latest_channel(agent(), session_id)
-            except Exception:
-                return False
-            return channel not in (None, self.name())
-
         @sio.on("connect", namespace=namespace)
         async def connect(sid: str, environ: dict, auth: dict | None) -> bool:
             # engine.io's Sanic driver always says REMOTE_ADDR=127.0.0.1: ask Sanic's request.
@@ -295,7 +298,7 @@ class WebChatInput(SocketIOInput):
         async def session_request(sid: str, data: dict | None) -> None:
             data = data if isinstance(data, dict) else {}
             session_id = valid_session_id(data.get("session_id"))
-            if session_id is None or await belongs_elsewhere(session_id):
+            if session_id is None:
                 session_id = new_session_id()
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=namespace)
@@ -305,13 +308,18 @@ class WebChatInput(SocketIOInput):
         async def handle_message(sid: str, data: dict | None) -> None:
             data = data if isinstance(data, dict) else {}
             if self.session_persistence:
-                sender_id = valid_session_id(data.get("session_id"))
-                if sender_id is None or await belongs_elsewhere(sender_id):
+                session_id = valid_session_id(data.get("session_id"))
+                if session_id is None:
                     logger.warning("Web chat message without a valid session_id ignored.")
                     return
-                await sio.enter_room(sid, sender_id, namespace=namespace)
+                await sio.enter_room(sid, session_id, namespace=namespace)
             else:
-                sender_id = sid
+                session_id = sid
+            try:
+                sender_id = conversation_id(WEB, session_id)  # web:<session id>
+            except ValueError:
+                logger.warning("Web chat message from a socket id that cannot be a conversation ignored.")
+                return
             text = data.get("message")
             if not isinstance(text, str) or not text.strip():
                 return
@@ -366,7 +374,7 @@ class WebChatInput(SocketIOInput):
             if session_id is None:
                 return response.json({"error": "session_id"}, status=400)
             store = request.app.ctx.agent.tracker_store
-            tracker = await store.retrieve_full_tracker(session_id)
+            tracker = await store.retrieve_full_tracker(conversation_id(WEB, session_id))
             events = [e.as_dict() for e in tracker.events] if tracker else []
             return response.json({"session_id": session_id, "messages": history_from_events(events)},
                                  headers={"Cache-Control": "no-store"})

@@ -38,10 +38,10 @@ class RasaClient:
     def _url(self, sender_id: str, tail: str) -> URL:
         """The conversation's URL with its id as Rasa will read it.
 
-        Rasa's Sanic router does not percent-decode the id, so ``%2B447700900123`` would be a
-        different (new, channel-less) conversation from ``+447700900123``: a reply would be
-        stored there and silently never delivered. Only characters that cannot appear raw in a
-        path are encoded.
+        Rasa's Sanic router does not percent-decode the id, so ``sms%3A%2B447700900123`` would
+        be a different (new, channel-less) conversation from ``sms:+447700900123``: a reply would
+        be stored there and silently never delivered. Only characters that cannot appear raw in
+        a path are encoded (``:`` and ``+`` stay as they are).
         """
         return URL(f"{self.base_url}/conversations/{quote(sender_id, safe=_RAW_SAFE)}/{tail}", encoded=True)
 
@@ -92,15 +92,16 @@ class RasaClient:
             "metadata": {"lwfd_from": WORKER, "lwfd_worker_name": worker_name},
         }], side_effects=True, channel=channel)
 
-    async def send_hub_status(self, sender_id: str, text: str, worker_name: str, change: str) -> None:
-        """Tell the person in their own channel that a worker joined or left (``change``:
-        ``joined`` or ``left``); the web chat shows it as a line of its own and knows from it
-        whether a person holds the chat."""
+    async def send_hub_status(self, sender_id: str, text: str, worker_name: str, change: str,
+                              channel: str | None = None) -> None:
+        """Tell the person in their own channel (the handoff's) that a worker joined or left
+        (``change``: ``joined`` or ``left``); the web chat shows it as a line of its own and
+        knows from it whether a person holds the chat."""
         await self.append_events(sender_id, [{
             "event": "bot", "text": text,
             "metadata": {"lwfd_from": HUB_STATUS, "lwfd_hub_change": change,
                          "lwfd_worker_name": worker_name},
-        }], side_effects=True)
+        }], side_effects=True, channel=channel)
 
     async def pause(self, sender_id: str, worker_name: str = "") -> None:
         """Hand the conversation to a worker: the assistant stays quiet except for crisis help.
@@ -119,10 +120,11 @@ class RasaClient:
         """Let the assistant answer again."""
         await self.append_events(sender_id, [{"event": "slot", "name": HUB_WORKER_SLOT, "value": None}])
 
-    async def trigger_intent(self, sender_id: str, intent: str) -> None:
-        """Make the assistant act as if the person said ``intent`` (only after resume)."""
+    async def trigger_intent(self, sender_id: str, intent: str, channel: str | None = None) -> None:
+        """Make the assistant act as if the person said ``intent`` (only after resume), answering
+        in ``channel`` (the handoff's)."""
         await self._request("POST", self._url(sender_id, "trigger_intent"),
-                            {"output_channel": "latest", "include_events": "NONE"}, {"name": intent})
+                            {"output_channel": channel or "latest", "include_events": "NONE"}, {"name": intent})
 
 
 def _explain(status: int, text: str) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Table, or_, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from bot.channels.ids import channel_of_id
 from bot.config import Settings
 from bot.hub.feed import feed_source, last_event_id
 from bot.hub.retention import single_runner
@@ -82,8 +83,10 @@ def _high_risk(event_id: int, data: str) -> RiskSeen | None:
         at = datetime.fromtimestamp(float(event.get("timestamp")), tz=timezone.utc).replace(tzinfo=None)
     except (TypeError, ValueError):
         return None
-    return RiskSeen(event_id, str(event.get("sender_id") or ""), str(event.get("input_channel") or "rest"),
-                    at, str(event.get("text") or ""), risk)
+    sender_id = str(event.get("sender_id") or "")
+    # The id names its channel (bot.channels.ids); an old bare id falls back to the message's.
+    channel = channel_of_id(sender_id) or str(event.get("input_channel") or "rest")
+    return RiskSeen(event_id, sender_id, channel, at, str(event.get("text") or ""), risk)
 
 
 def risks_after(url: str, table: Table, after_id: int, up_to: int) -> list[RiskSeen]:

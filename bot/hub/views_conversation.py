@@ -10,6 +10,7 @@ from typing import Any
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
+from bot.channels.ids import phone_of
 from bot.hub import handling, person_lines, triage
 from bot.hub.feed import (
     POLL_SECONDS,
@@ -86,6 +87,8 @@ async def _page(request: Request, handoff: Handoff, *, status: int = 200, error:
     if is_sms:
         url = settings.database_url
         opted_out = await in_thread(lambda: _opted_out(handoff.sender_id, url))
+    # An SMS person's number, never the "sms:" conversation id (bot.channels.ids).
+    number = phone_of(handoff.sender_id) if is_sms else None
     username = request.ctx.staff.username
     colleagues = await db(request, lambda s: handling.colleagues_on_duty(s, username))
     notes = await db(request, lambda s: handling.notes_for(s, handoff.sender_id))
@@ -102,7 +105,7 @@ async def _page(request: Request, handoff: Handoff, *, status: int = 200, error:
         near_reply=near_reply, split_texts=split_texts, after_id=after_id, since=since,
         outcomes=OUTCOMES, reasons=REASONS, risk_choices=RISK_CHOICES,
         channel_name=CHANNELS.get(handoff.channel, handoff.channel),
-        is_sms=is_sms, opted_out=opted_out, colleagues=colleagues,
+        is_sms=is_sms, number=number, opted_out=opted_out, colleagues=colleagues,
         may_reopen=getattr(request.ctx, "may_reopen", False),
         mine=handoff.status == "claimed" and handoff.claimed_by == staff.username,
         can_finish=handoff.status == "claimed" and (handoff.claimed_by == staff.username
@@ -180,7 +183,8 @@ async def _tell_person(request: Request, handoff: Handoff, which: str, name: str
             return False  # they texted STOP: no text of any kind
     try:
         text = person_lines.line(which, worker_name)
-        await request.app.ctx.rasa.send_hub_status(handoff.sender_id, text, worker_name, change)
+        await request.app.ctx.rasa.send_hub_status(handoff.sender_id, text, worker_name, change,
+                                                   channel=handoff.channel)
     except (RasaError, KeyError, OSError):
         return False
     return True
@@ -208,10 +212,12 @@ def sms_texts(parts: list[str]) -> int:
     return sum(segments(part) for part in parts)
 
 
-def _opted_out(phone: str, url: str) -> bool:
+def _opted_out(sender_id: str, url: str) -> bool:
+    """Has the SMS person behind ``sender_id`` (``sms:+44...``) texted STOP? Asked by number."""
     from bot.channels.optout import is_opted_out
 
-    return is_opted_out(phone, url=url)
+    phone = phone_of(sender_id)
+    return bool(phone) and is_opted_out(phone, url=url)
 
 
 @allow(*PERSONAL_DATA)
@@ -286,7 +292,7 @@ async def _finish(request: Request, handoff_id: int, status: str, outcome: str |
         await request.app.ctx.rasa.resume(handoff.sender_id)
         intent = request.app.ctx.handback_intent if status == "handed_back" else None
         if intent:
-            await request.app.ctx.rasa.trigger_intent(handoff.sender_id, intent)
+            await request.app.ctx.rasa.trigger_intent(handoff.sender_id, intent, channel=handoff.channel)
     except RasaError as problem:
         return await _page(request, handoff, status=502,
                            error=f"Nothing changed: the assistant could not be told to answer again. {problem}")

@@ -80,7 +80,7 @@ async def start_contact(request: Request, introduction_id: int) -> HTTPResponse:
     try:
         await request.app.ctx.rasa.send_hub_status(
             intro.sender_id, person_lines.line(person_lines.JOINED, staff.display_name),
-            staff.display_name, "joined")
+            staff.display_name, "joined", channel=intro.channel)
         done = "claimed"
     except (RasaError, KeyError, OSError):
         done = "claimed_quiet"
