@@ -34,7 +34,7 @@ from twilio.rest import Client
 from bot.channels import sms_keywords as kw
 from bot.channels.erasure_flow import ErasureFlow, confirm_text, done_text, erase_for
 from bot.channels.ids import SMS, conversation_id, phone_of
-from bot.channels.optout import OptedOutError, is_opted_out, normalise_phone, record_opt_in, record_opt_out
+from bot.channels.optout import OptedOutError, is_opted_out, record_opt_in, record_opt_out
 from bot.channels.rate_limit import RateLimiter
 from bot.channels.sms_store import (
     claim_message,
@@ -323,8 +323,8 @@ class TwilioSmsInput(InputChannel):
         The number is the address (STOP, numbered choices, where texts go); the conversation
         is ``sms:<number>`` (``bot.channels.ids``).
         """
-        phone = normalise_phone(form.get("From") or "")
-        person = conversation_id(SMS, phone)
+        person = conversation_id(SMS, str(form.get("From") or ""))  # ValueError unless a number
+        phone = phone_of(person) or ""
         sid = str(form.get("MessageSid") or form.get("SmsSid"))
         body = _clean_body(str(form.get("Body") or ""))
         num_media = _int(form.get("NumMedia"))
@@ -406,7 +406,7 @@ class TwilioSmsInput(InputChannel):
             if not sid or not form.get("From"):
                 return response.text("MessageSid and From are required", status=400)
             try:
-                conversation_id(SMS, normalise_phone(form["From"]))
+                conversation_id(SMS, str(form["From"]))  # a number, as Twilio sends it: nothing else
             except ValueError:
                 return response.text("From is not a phone number", status=400)
 

@@ -40,6 +40,7 @@ ACCOUNT = "AC" + "1" * 32
 TOKEN = "test-twilio-auth-token"
 NUMBER = "+447700900000"
 PERSON = "+447700900123"
+CONVERSATION = "sms:" + PERSON  # the Rasa conversation id of PERSON (bot.channels.ids)
 CONTACT_BUTTONS = [
     {"title": "Phone call", "payload": "/contact_how{\"how\": \"phone\"}"},
     {"title": "Text message", "payload": "/contact_how{\"how\": \"sms\"}"},
@@ -213,7 +214,7 @@ async def test_signed_message_reaches_the_assistant_and_the_reply_goes_by_sms(sm
     assert status == 200 and "<Response>" in body
     [message] = sms.assistant.received
     assert message.text == "I've been struggling with rent"
-    assert message.sender_id == PERSON and message.input_channel == "twilio"
+    assert message.sender_id == CONVERSATION and message.input_channel == "twilio"
     assert message.message_id == params["MessageSid"]
     assert message.metadata["lwfd_channel"] == "sms" and "Body" not in message.metadata
     [sent] = fake.sent
@@ -470,16 +471,44 @@ async def test_one_turns_short_replies_go_as_one_text(sms: SmsServer, fake: Fake
 
 
 async def test_a_worker_reply_outside_a_turn_is_sent_at_once(sms: SmsServer, fake: FakeTwilio) -> None:
-    await strict_output(sms).send_text_message(PERSON, "Hello, it's the Hub.")
+    await strict_output(sms).send_text_message(CONVERSATION, "Hello, it's the Hub.")
     assert fake.bodies_to(PERSON) == ["Hello, it's the Hub."]
+    assert [m["to"] for m in fake.sent] == [PERSON]  # the bare number, never "sms:+44..."
+
+
+async def test_a_reply_to_a_conversation_that_is_not_sms_is_never_texted(sms: SmsServer, fake: FakeTwilio) -> None:
+    """A Hub reply through the SMS output for a web or REST id (or a REST id that looks like a
+    number) is refused, not texted to whatever the id says."""
+    for other in ("web:0123456789abcdef0123456789abcdef", "rest:447700900123", "rest:sms:447700900123"):
+        with pytest.raises(SmsSendError):
+            await strict_output(sms).send_text_message(other, "Hello, it's the Hub.")
+    await sms.channel.get_output_channel(strict=False).send_text_message("rest:447700900123", "hello")
+    assert fake.sent == []
+
+
+async def test_a_from_that_is_not_a_number_is_refused(sms: SmsServer, fake: FakeTwilio) -> None:
+    params = webhook_params("sms:+447700900123", "hello", to=NUMBER, account_sid=ACCOUNT)
+    status, _ = await sms.post(params, signed_webhook(params, sms.webhook_url, TOKEN))
+    assert status == 400 and sms.assistant.received == [] and fake.sent == []
 
 
 # -- replies from the Hub and other kinds of message -----------------------------------------------
 
 async def test_worker_reply_is_signed_with_their_first_name(sms: SmsServer, fake: FakeTwilio) -> None:
-    await strict_output(sms).send_response(PERSON, {"text": "I can call you at 3pm.", "lwfd_from": "worker",
-                                                    "lwfd_worker_name": "Sam Okafor"})
+    await strict_output(sms).send_response(CONVERSATION, {"text": "I can call you at 3pm.", "lwfd_from": "worker",
+                                                          "lwfd_worker_name": "Sam Okafor"})
     assert fake.bodies_to(PERSON) == ["Sam (Hub worker): I can call you at 3pm."]
+
+
+async def test_a_worker_reply_clears_the_choices_of_the_number(app_db: str, sms: SmsServer,
+                                                               fake: FakeTwilio) -> None:
+    """The numbered choices are kept by number; a worker's reply to ``sms:<number>`` clears them."""
+    from bot.channels.sms_store import last_buttons
+
+    await sms.text("how can you contact me")
+    assert last_buttons(PERSON, url=app_db)
+    await strict_output(sms).send_text_message(CONVERSATION, "Hello", lwfd_from="worker", lwfd_worker_name="Sam")
+    assert last_buttons(PERSON, url=app_db) == []
 
 
 async def test_custom_image_and_attachment(sms: SmsServer, fake: FakeTwilio) -> None:
@@ -499,7 +528,7 @@ def test_rasa_http_api_latest_output_channel_is_this_sms_channel(app_db: str) ->
     from rasa.shared.core.trackers import DialogueStateTracker
 
     channel = TwilioSmsInput(account_sid=ACCOUNT, auth_token=TOKEN, database_url=app_db)
-    tracker = DialogueStateTracker.from_events(PERSON, [UserUttered("hi", input_channel="twilio")])
+    tracker = DialogueStateTracker.from_events(CONVERSATION, [UserUttered("hi", input_channel="twilio")])
     request = SimpleNamespace(args={"output_channel": "latest"},
                               app=SimpleNamespace(ctx=SimpleNamespace(input_channels=[channel])))
     output = _get_output_channel(request, tracker)

@@ -29,10 +29,22 @@ async def test_a_workers_message_is_marked_as_from_a_person():
     sio = FakeSio()
     output = WebChatOutput(sio, "bot_uttered")  # type: ignore[arg-type]
     # What Rasa's OutputChannel.send_response passes for a `bot` event with worker metadata.
-    await output.send_response("s1", {"text": "Hello, I'm Sam.\n\nI'm here now.", "timestamp": 1.0,
-                                      "lwfd_from": "worker", "lwfd_worker_name": "Sam"})
+    await output.send_response("web:s1", {"text": "Hello, I'm Sam.\n\nI'm here now.", "timestamp": 1.0,
+                                          "lwfd_from": "worker", "lwfd_worker_name": "Sam"})
     assert sio.emitted == [("bot_uttered", {"text": "Hello, I'm Sam.\n\nI'm here now.", "from": "worker",
-                                            "name": "Sam"}, "s1")]
+                                            "name": "Sam"}, "s1")]  # the room is the bare session id
+
+
+async def test_every_reply_goes_to_the_room_of_the_session_not_the_prefixed_id():
+    """The conversation is ``web:<session id>``; the page's room is the session id itself."""
+    sio = FakeSio()
+    output = WebChatOutput(sio, "bot_uttered")  # type: ignore[arg-type]
+    await output.send_response("web:abcdef0123456789", {"text": "One.\n\nTwo."})
+    await output.send_response("web:abcdef0123456789", {"custom": {"offer_cards": [], "text": "Cards."}})
+    await output.send_response("web:abcdef0123456789", {"custom": {"kind": "other"}})
+    await output.send_response("web:abcdef0123456789", {"image": "https://example.org/a.png"})
+    assert {room for _, _, room in sio.emitted} == {"abcdef0123456789"}
+    assert len(sio.emitted) == 5
 
 
 async def test_the_hubs_joined_and_left_lines_are_marked_as_such():

@@ -23,6 +23,18 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
+def conversation_of(sender: str) -> str:
+    """The Rasa conversation id the tests mean by ``sender``: an id already namespaced
+    (``sms:``, ``web:``, ``rest:``) as it is, a phone number is an SMS person's, and any other
+    sender is one the tests sent over REST (``bot.channels.ids``)."""
+    from bot.channels.ids import REST, SMS, conversation_id, phone_of, split_id
+
+    if split_id(sender).channel:
+        return sender
+    phone = phone_of(sender)
+    return conversation_id(SMS, phone) if phone else conversation_id(REST, sender)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
@@ -219,11 +231,13 @@ class RasaStack:
     def trigger_intent(self, sender: str, intent: str) -> Any:
         """Act as if ``sender`` said ``intent`` (Rasa's HTTP API, with the token): what the
         server itself does (``session_start`` after a long gap), which no citizen channel can do."""
-        return http_json("POST", f"{self.rasa_url}/conversations/{sender}/trigger_intent?token={self.token}",
-                         {"name": intent})
+        return http_json("POST", f"{self.rasa_url}/conversations/{conversation_of(sender)}/trigger_intent"
+                                 f"?token={self.token}", {"name": intent})
 
     def tracker(self, sender: str) -> dict[str, Any]:
-        return http_json("GET", f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}")
+        """The conversation of ``sender`` (see :func:`conversation_of`)."""
+        return http_json("GET", f"{self.rasa_url}/conversations/{conversation_of(sender)}/tracker"
+                                f"?token={self.token}")
 
     def slots(self, sender: str) -> dict[str, Any]:
         return self.tracker(sender)["slots"]

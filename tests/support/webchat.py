@@ -33,14 +33,15 @@ class WebChatServer:
 
     def worker_says(self, session_id: str, text: str, name: str = "Sam") -> None:
         """Send a message the way the Hub console does: a bot event with worker metadata."""
-        http_json("POST", f"{self.stack.rasa_url}/conversations/{session_id}/tracker/events"
-                  f"?execute_side_effects=true&output_channel=latest&token={self.stack.token}",
+        http_json("POST", f"{self.stack.rasa_url}/conversations/web:{session_id}/tracker/events"
+                  f"?execute_side_effects=true&output_channel=webchat&token={self.stack.token}",
                   [{"event": "bot", "text": text,
                     "metadata": {"lwfd_from": "worker", "lwfd_worker_name": name}}])
 
     def user_texts(self, session_id: str) -> list[str]:
         """What Rasa recorded as the person's messages (payloads for pressed buttons)."""
-        return [e.get("text") or "" for e in self.stack.tracker(session_id)["events"] if e["event"] == "user"]
+        return [e.get("text") or "" for e in self.stack.tracker(f"web:{session_id}")["events"]
+                if e["event"] == "user"]
 
 
 def run_axe(page: Any) -> list[dict[str, Any]]:
