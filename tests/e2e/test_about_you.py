@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.insights.models import AboutYou
 from bot.store.db import session_scope
 from bot.store.models import Introduction
-from tests.support.stack import RasaStack
+from tests.support.stack import RasaStack, conversation_of
 
 pytestmark = pytest.mark.model
 
@@ -45,7 +45,7 @@ def _introduce(stack: RasaStack, sender: str) -> str:
 
 def _answers(stack: RasaStack, sender: str) -> list[AboutYou]:
     with session_scope(stack.app_db_url) as session:
-        ids = select(Introduction.id).where(Introduction.sender_id == sender)
+        ids = select(Introduction.id).where(Introduction.sender_id == conversation_of(sender))
         return list(session.execute(select(AboutYou).where(AboutYou.introduction_id.in_(ids))).scalars())
 
 

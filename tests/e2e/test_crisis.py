@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.store.db import session_scope
 from bot.store.models import Handoff
-from tests.support.stack import RasaStack
+from tests.support.stack import RasaStack, conversation_of
 
 pytestmark = pytest.mark.model
 
@@ -37,7 +37,7 @@ def _begin(stack, sender: str) -> str:
 
 def _handoffs(stack, sender):
     with session_scope(stack.app_db_url) as session:
-        return session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars().all()
+        return session.execute(select(Handoff).where(Handoff.sender_id == conversation_of(sender))).scalars().all()
 
 
 def test_crisis_in_the_first_message(rasa_stack):

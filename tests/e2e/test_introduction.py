@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.store.db import session_scope
 from bot.store.models import Introduction
+from tests.support.stack import conversation_of
 
 pytestmark = pytest.mark.model
 
@@ -25,7 +26,8 @@ def _begin(stack, sender: str) -> str:
 
 def _introductions(stack, sender):
     with session_scope(stack.app_db_url) as session:
-        return session.execute(select(Introduction).where(Introduction.sender_id == sender)).scalars().all()
+        return session.execute(select(Introduction)
+                               .where(Introduction.sender_id == conversation_of(sender))).scalars().all()
 
 
 OFFERS = "places that might help"

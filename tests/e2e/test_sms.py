@@ -63,8 +63,8 @@ def test_a_whole_self_introduction_by_sms(sms):
     assert len(bodies) == 9  # one text for each of the nine texts the person sent
     assert all(segments(b) <= 3 for b in bodies)
     with session_scope(stack.app_db_url) as session:
-        intro = session.execute(select(Introduction).where(Introduction.sender_id == phone)).scalars().one()
-        handoff = session.execute(select(Handoff).where(Handoff.sender_id == phone)).scalars().one()
+        intro = session.execute(select(Introduction).where(Introduction.sender_id == f"sms:{phone}")).scalars().one()
+        handoff = session.execute(select(Handoff).where(Handoff.sender_id == f"sms:{phone}")).scalars().one()
     assert intro.channel == "twilio" and intro.status == "complete"
     assert {"housing", "money"} <= set(intro.needs) and "cooking" in intro.strengths
     assert intro.offer_chosen and handoff.channel == "twilio" and handoff.reason == "introduction"

@@ -24,7 +24,7 @@ import requests
 
 from bot.hub.feed import events_table
 from bot.store.db import get_engine, session_scope
-from tests.support.stack import REPO, free_port
+from tests.support.stack import REPO, conversation_of, free_port
 
 ON_RISK = {"level": "none", "categories": [], "reasons": [], "classifier_intent": "greet",
            "meaning": {"high": 0.01, "possible": 0.02, "nearest": "hello"}, "young_person": False}
@@ -280,7 +280,8 @@ def wait_for_handoff(db: str, sender: str, seconds: float = 20.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with session_scope(db) as session:
-            row = session.execute(select(Handoff).where(Handoff.sender_id == sender)).scalars().first()
+            row = session.execute(select(Handoff).where(Handoff.sender_id == conversation_of(sender))
+                                  ).scalars().first()
         if row is not None:
             return row
         time.sleep(0.2)

@@ -156,17 +156,17 @@ def test_sms_person_who_texted_stop_gets_no_message(worker, hub_dbs, rasa_stand_
 
     phone = "+447700900111"
     record_opt_out(phone, url=hub_dbs[1])
-    h = _claimed(worker, hub_dbs[1], phone, channel="twilio")
+    h = _claimed(worker, hub_dbs[1], f"sms:{phone}", channel="twilio")
     page = worker.page(f"/conversations/{h.id}").text
     assert "This person texted STOP" in page and 'id="reply-text"' not in page  # told before writing
     answer = worker.post_form(f"/conversations/{h.id}/reply", text="Hello")
     assert answer.status_code == 409 and "texted STOP" in answer.text
-    assert rasa_stand_in.appended(phone, "bot") == []  # not even the "has joined" line
+    assert rasa_stand_in.appended(f"sms:{phone}", "bot") == []  # not even the "has joined" line
 
 
 def test_sms_channel_refusal_from_rasa_is_explained(worker, hub_dbs, rasa_stand_in):
     phone = "+447700900112"
-    h = _claimed(worker, hub_dbs[1], phone, channel="twilio")
+    h = _claimed(worker, hub_dbs[1], f"sms:{phone}", channel="twilio")
     rasa_stand_in.fail_with = (500, "An unexpected error occurred. Error: This person has texted STOP, so no")
     answer = worker.post_form(f"/conversations/{h.id}/reply", text="Hello")
     assert answer.status_code == 502 and "texted STOP" in answer.text and ">Hello</textarea>" in answer.text
@@ -174,29 +174,42 @@ def test_sms_channel_refusal_from_rasa_is_explained(worker, hub_dbs, rasa_stand_
 
 def test_long_sms_reply_warns_and_shows_the_split_before_sending(worker, hub_dbs, rasa_stand_in):
     phone = "+447700900113"
-    h = _claimed(worker, hub_dbs[1], phone, channel="twilio")
+    h = _claimed(worker, hub_dbs[1], f"sms:{phone}", channel="twilio")
     long_text = " ".join(f"Sentence number {i} about your appointment." for i in range(40))
     answer = worker.post_form(f"/conversations/{h.id}/reply", text=long_text)
     assert answer.status_code == 400 and "more than one text" in answer.text
     assert 'name="confirm_split"' in answer.text and f">{long_text}</textarea>" in answer.text
-    assert worker_replies(rasa_stand_in, phone) == []
+    assert worker_replies(rasa_stand_in, f"sms:{phone}") == []
     texts = _confirm_value(answer.text)
     assert worker.post_form(f"/conversations/{h.id}/reply", text=long_text, confirm_split="yes").status_code == 400
     answer = worker.post_form(f"/conversations/{h.id}/reply", text=long_text, confirm_split=texts)
     assert answer.status_code == 303
-    assert worker_replies(rasa_stand_in, phone)[-1] == long_text  # never cut
+    assert worker_replies(rasa_stand_in, f"sms:{phone}")[-1] == long_text  # never cut
 
 
 def test_a_reply_of_two_or_three_texts_is_confirmed_too(worker, hub_dbs, rasa_stand_in):
     """333 characters fit one long message of three segments: still three texts to the person."""
     phone = "+447700900114"
-    h = _claimed(worker, hub_dbs[1], phone, channel="twilio")
+    h = _claimed(worker, hub_dbs[1], f"sms:{phone}", channel="twilio")
     text = ("Thanks for waiting. " * 17)[:333]
     answer = worker.post_form(f"/conversations/{h.id}/reply", text=text)
     assert answer.status_code == 400 and "3 texts long" in answer.text and "Send it as 3 texts" in answer.text
-    assert worker_replies(rasa_stand_in, phone) == []
+    assert worker_replies(rasa_stand_in, f"sms:{phone}") == []
     assert worker.post_form(f"/conversations/{h.id}/reply", text="Short one.").status_code == 303
-    assert worker_replies(rasa_stand_in, phone) == ["Short one."]
+    assert worker_replies(rasa_stand_in, f"sms:{phone}") == ["Short one."]
+
+
+def test_the_page_shows_an_sms_persons_number_and_replies_go_to_their_conversation(worker, hub_dbs,
+                                                                                    rasa_stand_in):
+    """The handoff holds ``sms:+44...``; the worker sees the number, the reply goes to the SMS channel."""
+    phone = "+447700900115"
+    h = _claimed(worker, hub_dbs[1], f"sms:{phone}", channel="twilio")
+    page = worker.page(f"/conversations/{h.id}").text
+    assert f'<span id="person-number">{phone}</span>' in page and "sms:" not in page
+    assert worker.post_form(f"/conversations/{h.id}/reply", text="Hello").status_code == 303
+    [call] = [c for c in rasa_stand_in.appended(f"sms:{phone}", "bot") if c["event"]["text"] == "Hello"]
+    assert call["query"]["output_channel"] == "twilio"
+    assert all(c["query"].get("output_channel") == "twilio" for c in rasa_stand_in.appended(f"sms:{phone}", "bot"))
 
 
 def worker_replies(rasa_stand_in, sender: str) -> list[str]:

@@ -126,8 +126,8 @@ def test_sms_person_gets_the_worker_reply_by_text_and_stop_is_respected(sms_stac
     phone = "+447700900555"
     _text_in(webhook, phone, "hi")
     _text_in(webhook, phone, "can I talk to a real person please")
-    handoff = wait_for_handoff(stack.app_db_url, phone)
-    assert handoff.channel == "twilio"
+    handoff = wait_for_handoff(stack.app_db_url, f"sms:{phone}")  # the conversation is sms:<number>
+    assert handoff.channel == "twilio" and handoff.sender_id == f"sms:{phone}"
 
     make_user(stack.app_db_url, "sms_worker", display_name="Sam")
     worker = Staff(hub.url)

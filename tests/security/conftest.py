@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from bot.channels.fake_twilio import FakeTwilio, signed_webhook, webhook_params
-from tests.support.stack import RasaStack
+from tests.support.stack import RasaStack, conversation_of
 
 STRONG = {
     "LWFD_RASA_TOKEN": "rasa-token-for-the-security-tests-0001",
@@ -60,7 +60,7 @@ class Prod:
         return "\n".join(self.fake.bodies_to(phone)[before:])
 
     def events(self, sender: str) -> list[dict[str, Any]]:
-        answer = requests.get(f"{self.rasa}/conversations/{sender}/tracker",
+        answer = requests.get(f"{self.rasa}/conversations/{conversation_of(sender)}/tracker",
                               params={"token": STRONG["LWFD_RASA_TOKEN"]}, timeout=60)
         answer.raise_for_status()
         return answer.json()["events"]
@@ -69,7 +69,7 @@ class Prod:
         return [e.get("text") or "" for e in self.events(sender) if e.get("event") == "user"]
 
     def slots(self, sender: str) -> dict[str, Any]:
-        answer = requests.get(f"{self.rasa}/conversations/{sender}/tracker",
+        answer = requests.get(f"{self.rasa}/conversations/{conversation_of(sender)}/tracker",
                               params={"token": STRONG["LWFD_RASA_TOKEN"]}, timeout=60)
         return answer.json()["slots"]
 

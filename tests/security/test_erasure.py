@@ -30,13 +30,14 @@ def _everywhere(prod: Prod, needles: list[str]) -> list[str]:
 
 def test_delete_by_sms_erases_the_person_from_every_store(prod: Prod):
     phone = "+447700900311"
+    person = f"sms:{phone}"  # the conversation id (bot.channels.ids); the Hub records it so
     for message in ("hi", "1", "1", STORY, "I have taken 40 of my tablets"):
         prod.sms(phone, message)
     with session_scope(prod.stack.app_db_url) as session:
-        record(session, "sam", "view_transcript", sender_id=phone, detail="opened the conversation")
+        record(session, "sam", "view_transcript", sender_id=person, detail="opened the conversation")
     # The Hub's copy of the events, as its RabbitMQ consumer keeps them in the app database.
     for event in prod.events(phone):
-        store_event(prod.stack.app_db_url, json.dumps({**event, "sender_id": phone}).encode())
+        store_event(prod.stack.app_db_url, json.dumps({**event, "sender_id": person}).encode())
     # Phrases of this person's story: the public directory (dir_ tables) mentions landlords and
     # council tax in its offers, which is not personal data.
     needles = [phone, phone[1:], "landlord is evicting", "owe council tax", "40 of my tablets"]
@@ -46,6 +47,8 @@ def test_delete_by_sms_erases_the_person_from_every_store(prod: Prod):
     exported = export_person(phone, app_url=prod.stack.app_db_url,
                              tracker_engine=get_engine(prod.stack.tracker_db_url))
     assert "landlord" in json.dumps(exported) and exported["tables"].get("handoffs")
+    assert exported["tables"]["handoffs"][0]["sender_id"] == person  # export by the bare number finds it
+    assert exported["tables"].get("sms_inbound")  # and the SMS channel's rows, kept by number (hashed)
 
     assert "Reply YES" in prod.sms(phone, "DELETE")
     assert "deleted" in prod.sms(phone, "YES")

@@ -157,3 +157,59 @@ def test_the_migration_protects_rows_written_before(tmp_path):
         assert "900507" not in conn.execute(text("SELECT contact_preference FROM handoffs")).scalar()
     with session_scope(url) as session:
         assert session.query(Handoff).one().contact_preference == "text me on 07700 900507"
+
+
+# -- conversation ids namespaced by channel (issue 20) ----------------------------------------------
+
+def test_erase_and_export_by_phone_find_the_sms_conversation_and_the_old_bare_one(stores):
+    """``bot erase-person +44...`` finds ``sms:+44...``, rows stored under the bare number before
+    ids were namespaced, and the SMS tables kept by number; a REST sender that looks alike is
+    someone else."""
+    from bot.channels.models import SmsButtons
+    from bot.channels.optout import record_opt_out
+    from bot.conversation.records import CARER_SUFFIX
+
+    app_db, tracker, broker = stores
+    phone = "+447700900511"
+    _person(stores, f"sms:{phone}", "my landlord is evicting me")
+    _person(stores, phone, "an older story from before")  # a conversation stored under the bare number
+    _person(stores, "rest:447700900511", "a REST tester who is not this person")
+    record_opt_out(phone, url=app_db)
+    with session_scope(app_db) as session:
+        session.add(SmsButtons(phone=phone, buttons=[{"title": "Phone call", "payload": "/call"}]))
+        session.add(Introduction(sender_id=f"sms:{phone}{CARER_SUFFIX}", channel="twilio", consent=True,
+                                 story="I look after my mum"))
+
+    exported = export_person("+44 7700 900511", app_url=app_db, tracker_engine=tracker)
+    stories = {row["story"] for row in exported["tables"]["introductions"]}
+    assert stories == {"my landlord is evicting me", "an older story from before", "I look after my mum"}
+    assert {e["text"] for e in exported["conversation"]} == {"my landlord is evicting me",
+                                                             "an older story from before"}
+    assert exported["tables"]["sms_opt_out"] and exported["tables"]["sms_buttons"]
+
+    report = erase_person(phone, app_url=app_db, tracker_engine=tracker, broker_engine=broker)
+    assert report.tracker_events == 2 and report.broker_events == 2 and report.app_rows["sms_buttons"] == 1
+    engines = [tracker, broker]
+    assert find_anywhere(["landlord", "older story", "look after my mum", "sms:+447700900511"],
+                         app_url=app_db, engines=engines) == []
+    assert find_anywhere(["a REST tester"], app_url=app_db, engines=engines)  # rest:447... untouched
+
+
+def test_erasing_a_rest_conversation_never_touches_the_sms_person(stores):
+    app_db, tracker, broker = stores
+    _person(stores, "sms:+447700900512", "the SMS person's story")
+    erase_person("rest:sms:447700900512", app_url=app_db, tracker_engine=tracker, broker_engine=broker)
+    erase_person("rest:447700900512", app_url=app_db, tracker_engine=tracker, broker_engine=broker)
+    assert find_anywhere(["the SMS person's story"], app_url=app_db, engines=[tracker, broker])
+
+
+def test_the_purge_erases_only_the_stale_conversation(stores):
+    """A bare-number conversation from before, quiet for long, goes; the same person's current
+    ``sms:`` conversation stays."""
+    app_db, tracker, broker = stores
+    _person(stores, "+447700900513", "an old story", age_days=200)
+    _person(stores, "sms:+447700900513", "a story from this week", age_days=2)
+    reports = purge_older_than(parse_age("180d"), app_url=app_db, tracker_engine=tracker, broker_engine=broker)
+    assert len(reports) == 1
+    assert find_anywhere(["an old story"], app_url=app_db, engines=[tracker, broker]) == []
+    assert find_anywhere(["a story from this week"], app_url=app_db, engines=[tracker, broker])

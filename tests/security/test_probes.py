@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from bot.store.db import session_scope
 from bot.store.models import Handoff
 from tests.security.conftest import STRONG, Prod, webchat_say
-from tests.support.stack import REPO, free_port
+from tests.support.stack import REPO, conversation_of, free_port
 
 pytestmark = pytest.mark.model
 CRISIS_NUMBERS = ("999", "116 123")
@@ -32,7 +32,7 @@ def handoffs(prod: Prod, sender: str | None = None) -> int:
     with session_scope(prod.stack.app_db_url) as session:
         query = select(func.count()).select_from(Handoff)
         if sender is not None:
-            query = query.where(Handoff.sender_id == sender)
+            query = query.where(Handoff.sender_id == conversation_of(sender))
         return int(session.execute(query).scalar())
 
 
