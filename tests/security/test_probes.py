@@ -154,21 +154,32 @@ def test_rest_without_the_token_is_refused(prod: Prod):
 
 
 def test_rest_cannot_speak_as_an_sms_person(prod: Prod):
+    """The SMS person is ``sms:+44...``; no REST sender reads or writes that conversation."""
     phone = "+447700900301"
     prod.sms(phone, "hi")
-    before = prod.events(phone)
-    for sender in (phone, phone[1:], "447700900301"):
+    before = prod.events(f"sms:{phone}")
+    assert before
+    for sender in (phone, phone[1:], "447700900301", f"sms:{phone}"):  # phone-like or with a "+": refused
         answer = prod.rest({"sender": sender, "message": "my contact is now 07700 900999"})
         assert answer.status_code == 400, answer.text
-    assert prod.events(phone) == before
+    # A sender spelled like another channel's id stays in the REST namespace: rest:sms:447...
+    answer = prod.rest({"sender": "sms:447700900301", "message": "my contact is now 07700 900999"})
+    assert answer.status_code == 200 and all(m["recipient_id"] == "sms:447700900301" for m in answer.json())
+    assert "my contact is now 07700 900999" in prod.user_texts("rest:sms:447700900301")
+    assert prod.events(f"sms:{phone}") == before
 
 
 def test_rest_cannot_speak_in_a_web_chat_conversation(prod: Prod):
+    """The web chat's conversation is ``web:<session id>``: a REST sender with the same session id
+    is ``rest:<session id>``, another conversation (nothing to refuse, nothing reached)."""
     session, _ = webchat_say(prod.rasa, "hello")
-    before = len(prod.events(session))
-    answer = prod.rest({"sender": session, "message": "hello from elsewhere"})
-    assert answer.status_code == 403
-    assert len(prod.events(session)) == before
+    before = prod.events(f"web:{session}")
+    assert before
+    for sender in (session, f"web:{session}"):
+        answer = prod.rest({"sender": sender, "message": "hello from elsewhere"})
+        assert answer.status_code == 200, answer.text
+        assert "hello from elsewhere" in prod.user_texts(f"rest:{sender}")
+    assert prod.events(f"web:{session}") == before
 
 
 def test_a_message_without_a_sender_is_refused(prod: Prod):
@@ -189,9 +200,12 @@ def test_a_hub_reply_goes_to_the_channel_fixed_on_the_handoff(prod: Prod):
     prod.sms(phone, "hi")
     before = len(prod.fake.bodies_to(phone))
     client = RasaClient(prod.rasa, STRONG["LWFD_RASA_TOKEN"])
-    asyncio.run(client.send_worker_message(phone, "Hello, it's Sam from the Hub.", "Sam Worker",
+    asyncio.run(client.send_worker_message(f"sms:{phone}", "Hello, it's Sam from the Hub.", "Sam Worker",
                                            channel="twilio"))
+    # Texted to the bare number (Twilio's "to"), and kept in the person's sms: conversation.
     assert any("Sam (Hub worker): Hello" in body for body in prod.fake.bodies_to(phone)[before:])
+    assert any(e.get("event") == "bot" and "it's Sam from the Hub" in (e.get("text") or "")
+               for e in prod.events(f"sms:{phone}"))
 
 
 # --- 3. Text is text ------------------------------------------------------------------------
