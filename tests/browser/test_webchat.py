@@ -252,10 +252,10 @@ def test_a_whole_self_introduction_by_web_chat(webchat_server, new_page):
 
     session_id = page.evaluate("localStorage.getItem('lwfd.webchat.session')")
     with session_scope(webchat_server.stack.app_db_url) as db:
-        [row] = db.execute(select(Introduction).where(Introduction.sender_id == session_id)).scalars().all()
+        [row] = db.execute(select(Introduction).where(Introduction.sender_id == f"web:{session_id}")).scalars().all()
         assert row.consent is True and row.status == "complete" and row.summary_confirmed is True
         assert {"housing", "money"} <= set(row.needs) and "cooking" in row.strengths
-    assert webchat_server.stack.tracker(session_id)["latest_input_channel"] == "webchat"
+    assert webchat_server.stack.tracker(f"web:{session_id}")["latest_input_channel"] == "webchat"
     assert page.js_errors == []
 
 

@@ -145,6 +145,8 @@ def test_conversation_ids_reach_rasa_unencoded():
     """Rasa does not percent-decode the id: an encoded ``+`` would address another conversation."""
     client = RasaClient("http://127.0.0.1:5005", "t")
     assert str(client._url("+447700900123", "tracker")) == "http://127.0.0.1:5005/conversations/+447700900123/tracker"
+    assert (str(client._url("sms:+447700900123", "tracker"))
+            == "http://127.0.0.1:5005/conversations/sms:+447700900123/tracker")
     assert "%3F" in str(client._url("odd?id", "tracker"))
 
 
@@ -160,7 +162,7 @@ async def test_sms_split_preview_matches_what_the_sms_channel_sends(app_db):
     with FakeTwilio() as fake:
         out = TwilioSmsOutput(s.twilio_account_sid, s.twilio_auth_token, s.twilio_number, fake.base_url,
                               database_url=app_db)
-        await out.send_text_message("+447700900999", text, lwfd_from="worker", lwfd_worker_name="Sam Jones")
+        await out.send_text_message("sms:+447700900999", text, lwfd_from="worker", lwfd_worker_name="Sam Jones")
         sent = fake.bodies_to("+447700900999")
     assert len(sent) > 1
     assert sms_parts(text, "Sam Jones") == sent
