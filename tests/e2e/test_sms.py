@@ -69,6 +69,11 @@ def test_a_whole_self_introduction_by_sms(sms):
     assert {"housing", "money"} <= set(intro.needs) and "cooking" in intro.strengths
     assert intro.offer_chosen and handoff.channel == "twilio" and handoff.reason == "introduction"
     assert "by text" in handoff.promise
+    # The conversation is sms:<number> (bot.channels.ids); the texts went to the bare number.
+    said = [e["text"] for e in stack.tracker(f"sms:{phone}")["events"] if e["event"] == "user"]
+    assert "my sister" in said and len(said) >= 9
+    assert not [e for e in stack.tracker(f"rest:{phone[1:]}")["events"] if e["event"] == "user"]
+    assert not [m for m in fake.sent if not m["to"].startswith("+")]  # never "sms:+44..." as Twilio's "to"
 
 
 def test_a_story_texted_first_gets_offers_at_the_second_text(sms):
