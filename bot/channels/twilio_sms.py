@@ -290,7 +290,7 @@ class TwilioSmsInput(InputChannel):
         self.agent: Any = None  # the Rasa agent, for domain.yml's wording (set on each request)
 
     def get_output_channel(self, *, strict: bool = True) -> TwilioSmsOutput:
-        """The SMS sender Rasa's HTTP API uses for ``output_channel=latest`` (strict: raises)."""
+        """The SMS sender Rasa's HTTP API uses for ``output_channel=twilio`` (strict: raises)."""
         return TwilioSmsOutput(self.account_sid, self.auth_token, self.twilio_number, self.api_base,
                                database_url=self.database_url, max_segments=self.max_segments,
                                strict=strict)

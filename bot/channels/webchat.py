@@ -253,7 +253,7 @@ class WebChatInput(SocketIOInput):
     cors_allowed_origins: list[str] | str | None = None
 
     def get_output_channel(self) -> OutputChannel | None:
-        """The output the HTTP API uses for ``output_channel=latest`` (a worker's reply)."""
+        """The output the HTTP API uses for ``output_channel=webchat`` (a worker's reply)."""
         if self.sio is None:
             rasa.shared.utils.io.raise_warning(
                 "The web chat output channel needs the socket server of this process; "
