@@ -7,8 +7,8 @@ A Rasa conversation id says which channel it belongs to and the address there:
 - ``rest:<sender>``: the token-protected REST channel, the sender the caller gave.
 
 Because the channel is part of the id, a REST caller cannot name an SMS person's conversation:
-whatever the sender is, even ``sms:+447700900123``, its conversation is ``rest:...``
-(``rest:sms:+447700900123``), a different one. Turning an id back into an address (the number
+whatever the sender is, even ``sms:447700900123``, its conversation is ``rest:...``
+(``rest:sms:447700900123``), a different one. Turning an id back into an address (the number
 a text goes to, the socket room a reply goes to) is :func:`address_of` / :func:`phone_of`.
 
 Conversations stored before ids were namespaced keep their bare id (an SMS person's was the
@@ -70,7 +70,7 @@ def conversation_id(channel: str, raw: str) -> str:
 def split_id(value: str) -> ConversationId:
     """The channel and address of a conversation id; an unprefixed (old) id has channel ``""``.
 
-    Only the first ``:`` separates, so ``rest:sms:+44...`` is the REST sender ``sms:+44...``.
+    Only the first ``:`` separates, so ``rest:sms:44...`` is the REST sender ``sms:44...``.
     """
     prefix, sep, address = str(value).partition(SEPARATOR)
     if sep and prefix in PREFIXES:

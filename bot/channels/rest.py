@@ -9,7 +9,7 @@ has no size limit and passes ``/intent{...}`` orders through. This one:
 - needs a JSON object with a ``sender`` (1 to 64 of ``[A-Za-z0-9_.:-]``, not a phone number)
   and a string ``message``; 400 otherwise, and 415 for anything but JSON;
 - keeps every sender in its own namespace: the conversation is ``rest:<sender>``
-  (:mod:`bot.channels.ids`), so no sender, not even ``sms:+447700900123``, reaches an SMS or
+  (:mod:`bot.channels.ids`), so no sender, not even ``sms:447700900123``, reaches an SMS or
   web chat conversation; the reply's ``recipient_id`` is the sender as given;
 - screens the text (:mod:`bot.channels.text_guard`): normalised, 5,000 characters at most
   (longer: the polite ``utter_message_too_long`` answer, nothing processed), and a leading ``/``

@@ -336,41 +336,41 @@ class TwilioSmsInput(InputChannel):
             if not opted_out:  # confirm once; a second STOP gets nothing
                 await asyncio.to_thread(record_opt_out, phone, body.strip().upper()[:32], url=db)
                 await asyncio.to_thread(clear_buttons, phone, url=db)
-                await out.send_sms(phone, kw.STOP_REPLY, even_if_opted_out=True)
+                await out.send_sms(person, kw.STOP_REPLY, even_if_opted_out=True)
             return "stop"
         if command == "start":
             if opted_out:
                 await asyncio.to_thread(record_opt_in, phone, body.strip().upper()[:32], url=db)
-            await out.send_sms(phone, kw.START_REPLY)
+            await out.send_sms(person, kw.START_REPLY)
             return "start"
         if command == "help":  # answered even after STOP, as networks expect: it carries crisis lines
-            await out.send_sms(phone, kw.HELP_REPLY, even_if_opted_out=True)
+            await out.send_sms(person, kw.HELP_REPLY, even_if_opted_out=True)
             return "help"
 
         if not body.strip():
-            await out.send_sms(phone, kw.MEDIA_ONLY_REPLY if num_media else kw.EMPTY_REPLY)
+            await out.send_sms(person, kw.MEDIA_ONLY_REPLY if num_media else kw.EMPTY_REPLY)
             return "empty"
 
         screened = screen(body)  # normalised; over the limit: answered, never cut, never processed
         if screened.too_long:
-            await out.send_sms(phone, too_long_reply(self.agent))
+            await out.send_sms(person, too_long_reply(self.agent))
             return "too_long"
         erasure = self.erasure.step(person, screened.text)  # "delete my data" / DELETE, then YES
         if erasure == "ask":
-            await out.send_sms(phone, confirm_text(self.agent))
+            await out.send_sms(person, confirm_text(self.agent))
             return "erase_asked"
         if erasure == "erase":
             await erase_for(self.agent, person, app_url=db)
-            await out.send_sms(phone, done_text(self.agent))
+            await out.send_sms(person, done_text(self.agent))
             return "erased"
         choice = match_choice(screened.text, await asyncio.to_thread(last_buttons, phone, url=db))
         # Only a numbered choice just offered becomes a payload; typed text is always words.
         text = (str(choice.get("payload") or "") or button_title(choice)) if choice else screened.text
         if not text.strip():
-            await out.send_sms(phone, kw.EMPTY_REPLY)
+            await out.send_sms(person, kw.EMPTY_REPLY)
             return "empty"
         if not choice and not self.limiter.allow(person, None, text):
-            await out.send_sms(phone, self.limiter.reply(self.agent))
+            await out.send_sms(person, self.limiter.reply(self.agent))
             return "rate_limited"
         metadata: dict[str, Any] = {"lwfd_channel": "sms", "message_sid": sid, "num_media": num_media,
                                     "truncated": False, "sms_opted_out": opted_out}

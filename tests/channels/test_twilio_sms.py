@@ -579,3 +579,14 @@ def test_the_shipped_credentials_enable_the_signature_checked_sms_channel() -> N
 def test_help_puts_the_people_to_talk_to_first() -> None:
     first_line = HELP_REPLY.split(". ")[0]
     assert "Samaritans 116 123" in first_line and HELP_REPLY.index("116 123") < HELP_REPLY.index("Hub's text line")
+
+
+async def test_every_reply_to_a_text_goes_to_the_number_it_came_from(sms: SmsServer, fake: FakeTwilio) -> None:
+    """Keyword answers and the assistant's replies alike: the conversation is ``sms:<From>``, the
+    texts go to ``From`` itself (also a short code without ``+``)."""
+    for number in (PERSON, "80010"):
+        assert await sms.text("HELP", from_=number) == 200
+        assert await sms.text("hello", from_=number) == 200
+        assert len(fake.bodies_to(number)) == 2
+        assert sms.assistant.received[-1].sender_id == f"sms:{number}"
+    assert {m["to"] for m in fake.sent} == {PERSON, "80010"}
