@@ -211,7 +211,7 @@ def test_while_a_worker_holds_the_conversation_crisis_gets_the_numbers_and_marks
     [handoff] = _handoffs(rasa_stack, sender)
     assert not handoff.urgent
     # What the Hub console does when a worker claims the conversation (bot/hub/rasa_client.py).
-    http_json("POST", f"{rasa_stack.rasa_url}/conversations/{sender}/tracker/events?token={rasa_stack.token}",
+    http_json("POST", f"{rasa_stack.rasa_url}/conversations/rest:{sender}/tracker/events?token={rasa_stack.token}",
               [{"event": "active_loop", "name": None}, {"event": "slot", "name": "hub_worker", "value": "Sam"}])
     assert rasa_stack.send(sender, "i'm ok just waiting for the worker") == []  # the worker answers, not the bot
     reply = rasa_stack.say(sender, "actually i want to kill myself")

@@ -142,8 +142,8 @@ def test_a_web_chat_reply_crosses_replicas(cluster):
         client.emit("user_uttered", {"message": "hello there", "session_id": session_id})
         assert wait_until(lambda: received, seconds=60), "no reply from the server holding the socket"
         before = len(received)
-        b_url = (f"{b.rasa_url}/conversations/{session_id}/tracker/events?execute_side_effects=true"
-                 f"&output_channel=latest&token={b.token}")
+        b_url = (f"{b.rasa_url}/conversations/web:{session_id}/tracker/events?execute_side_effects=true"
+                 f"&output_channel=webchat&token={b.token}")
         from tests.support.stack import http_json
 
         http_json("POST", b_url, [{"event": "bot", "text": "Hello, I'm Sam from the Hub.",
