@@ -35,7 +35,7 @@ def test_worker_reply_reaches_the_web_chat_window(webchat_server, console, new_p
     session_id = start_conversation(citizen)
     citizen.locator("#lw-input").fill("can I talk to a real person please")
     citizen.locator("#lw-input").press("Enter")
-    handoff = wait_for_handoff(webchat_server.stack.app_db_url, session_id)
+    handoff = wait_for_handoff(webchat_server.stack.app_db_url, f"web:{session_id}")
 
     make_user(webchat_server.stack.app_db_url, "webchat_worker", display_name="Sam")
     worker = new_page(width=1200, height=900)
@@ -69,7 +69,7 @@ def test_the_person_is_told_when_a_worker_joins_and_leaves(webchat_server, conso
     session_id = start_conversation(citizen)
     citizen.locator("#lw-input").fill("I'd like to talk to a person")
     citizen.locator("#lw-input").press("Enter")
-    handoff = wait_for_handoff(webchat_server.stack.app_db_url, session_id)
+    handoff = wait_for_handoff(webchat_server.stack.app_db_url, f"web:{session_id}")
 
     make_user(webchat_server.stack.app_db_url, "joining_worker", display_name="Sam Jones")
     worker = new_page(width=1280, height=900)
