@@ -138,7 +138,7 @@ def _sms_user_texts(cluster, phone: str) -> list[str]:
     try:
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT data FROM events WHERE sender_id = :p AND type_name = 'user' "
-                                     "ORDER BY id"), {"p": phone}).scalars().all()
+                                     "ORDER BY id"), {"p": f"sms:{phone}"}).scalars().all()
     finally:
         engine.dispose()
     return [json.loads(row).get("text") for row in rows]
